@@ -1,0 +1,74 @@
+"""Array helpers shared by both backends: scaling, shuffling, batching, checks."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+
+def scale(images: np.ndarray) -> np.ndarray:
+    """uint8 pixels 0..255 -> float32 in [-1, 1] (the range of a tanh generator)."""
+    images = np.asarray(images)
+    if images.dtype != np.uint8:
+        raise TypeError(f"scale expects uint8 pixels 0..255, got dtype {images.dtype}")
+    return images.astype(np.float32) / 127.5 - 1.0
+
+
+def unscale(x: np.ndarray) -> np.ndarray:
+    """float in [-1, 1] -> uint8 pixels 0..255 (values outside are clipped)."""
+    x = np.asarray(x, dtype=np.float32)
+    return np.clip(np.rint((x + 1.0) * 127.5), 0, 255).astype(np.uint8)
+
+
+def _check_lengths(arrays) -> int:
+    if not arrays:
+        raise ValueError("give at least one array")
+    lengths = {len(a) for a in arrays}
+    if len(lengths) != 1:
+        raise ValueError(f"arrays must have the same length, got {sorted(lengths)}")
+    return lengths.pop()
+
+
+def shuffle(*arrays: np.ndarray, seed: int | None = 0):
+    """Shuffle arrays of equal length with one permutation; returns a tuple."""
+    n = _check_lengths(arrays)
+    order = np.random.default_rng(seed).permutation(n)
+    return tuple(np.asarray(a)[order] for a in arrays)
+
+
+def batches(*arrays: np.ndarray, batch_size: int, seed: int | None = 0,
+            drop_last: bool = True) -> Iterator[tuple[np.ndarray, ...]]:
+    """One epoch of shuffled mini-batches: yields tuples of `batch_size` rows.
+
+    seed=None keeps the order; drop_last drops a final short batch.
+    """
+    n = _check_lengths(arrays)
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    order = np.arange(n) if seed is None else np.random.default_rng(seed).permutation(n)
+    stop = n - n % batch_size if drop_last else n
+    for start in range(0, stop, batch_size):
+        idx = order[start:start + batch_size]
+        yield tuple(np.asarray(a)[idx] for a in arrays)
+
+
+def check_images(x: np.ndarray, shape: tuple[int, ...] | None = None,
+                 name: str = "training data") -> None:
+    """Refuse data a tanh GAN cannot fit: NaN/Inf, values outside [-1, 1], wrong shape.
+
+    `shape` is the expected shape of one sample, e.g. (28, 28, 1); None skips it.
+    """
+    x = np.asarray(x)
+    if shape is not None and tuple(x.shape[1:]) != tuple(shape):
+        raise ValueError(
+            f"{name} has samples of shape {tuple(x.shape[1:])}, the model expects "
+            f"{tuple(shape)}; reshape the data or build the model for this shape"
+        )
+    if not np.isfinite(x).all():
+        raise ValueError(f"{name} contains NaN or Inf values; clean the data first")
+    lo, hi = float(x.min()), float(x.max())
+    if lo < -1.0 - 1e-6 or hi > 1.0 + 1e-6:
+        raise ValueError(
+            f"{name} lies in [{lo:.3g}, {hi:.3g}], outside [-1, 1] (the tanh range); "
+            "scale uint8 images with ganbook.data.scale"
+        )

@@ -53,10 +53,11 @@ def batches(*arrays: np.ndarray, batch_size: int, seed: int | None = 0,
 
 
 def check_images(x: np.ndarray, shape: tuple[int, ...] | None = None,
-                 name: str = "training data") -> None:
+                 name: str = "training data", bounded: bool = True) -> None:
     """Refuse data a tanh GAN cannot fit: NaN/Inf, values outside [-1, 1], wrong shape.
 
     `shape` is the expected shape of one sample, e.g. (28, 28, 1); None skips it.
+    bounded=False skips the [-1, 1] check (toy data, linear generator output).
     """
     x = np.asarray(x)
     if shape is not None and tuple(x.shape[1:]) != tuple(shape):
@@ -67,7 +68,7 @@ def check_images(x: np.ndarray, shape: tuple[int, ...] | None = None,
     if not np.isfinite(x).all():
         raise ValueError(f"{name} contains NaN or Inf values; clean the data first")
     lo, hi = float(x.min()), float(x.max())
-    if lo < -1.0 - 1e-6 or hi > 1.0 + 1e-6:
+    if bounded and (lo < -1.0 - 1e-6 or hi > 1.0 + 1e-6):
         raise ValueError(
             f"{name} lies in [{lo:.3g}, {hi:.3g}], outside [-1, 1] (the tanh range); "
             "scale uint8 images with ganbook.data.scale"

@@ -1,0 +1,87 @@
+"""Checkpoint files on disk, framework-free: naming, atomic replace, newest, pruning.
+
+A run folder holds `ckpt-<step>` entries (a `.pt` file for PyTorch, a folder
+for TensorFlow). Each is written under a temporary name and renamed into place,
+so a crash mid-write never leaves a half checkpoint under a real name.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+_PATTERN = re.compile(r"^ckpt-(\d{8})(\.pt)?$")
+
+
+def checkpoint_name(step: int, suffix: str = "") -> str:
+    return f"ckpt-{step:08d}{suffix}"
+
+
+def list_checkpoints(folder: str | os.PathLike) -> list[tuple[int, Path]]:
+    """Complete checkpoints in `folder`, oldest first, as (step, path)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    found = []
+    for p in folder.iterdir():
+        m = _PATTERN.match(p.name)
+        if m:
+            found.append((int(m.group(1)), p))
+    return sorted(found)
+
+
+def newest_checkpoint(folder: str | os.PathLike) -> Path | None:
+    found = list_checkpoints(folder)
+    return found[-1][1] if found else None
+
+
+def temporary_path(final: Path) -> Path:
+    """Where to write before the atomic rename; stale ones are removed first."""
+    tmp = final.with_name(final.name + f".tmp-{os.getpid()}")
+    _remove(tmp)
+    return tmp
+
+
+def commit(tmp: Path, final: Path) -> None:
+    """Move a finished temporary file or folder into place atomically."""
+    if final.is_dir():
+        old = final.with_name(final.name + ".old")
+        _remove(old)
+        os.replace(final, old)
+        os.replace(tmp, final)
+        _remove(old)
+    else:
+        os.replace(tmp, final)
+    _fsync_dir(final.parent)
+
+
+def prune(folder: str | os.PathLike, keep: int) -> None:
+    """Delete all but the newest `keep` checkpoints (keep=0 keeps all) and stale temporaries."""
+    folder = Path(folder)
+    for p in folder.glob("ckpt-*.tmp-*"):
+        _remove(p)
+    found = list_checkpoints(folder)
+    if keep > 0:
+        for _, path in found[:-keep]:
+            _remove(path)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

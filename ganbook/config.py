@@ -1,0 +1,112 @@
+"""TrainConfig: everything that defines a training run, shared by both backends.
+
+A checkpoint stores its config; resuming or loading with a config that builds
+different networks or optimises differently is refused (see `incompatible`).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+MODELS = ("mlp", "dcgan", "toy", "conditional")
+LOSSES = ("nonsaturating", "minimax", "lsgan", "wgan", "hinge")
+DATASETS = ("mnist", "ring", "grid", "bimodal")
+PRECISIONS = (None, "bf16", "fp16")
+
+# Fields that may change between a run and its resumption.
+RUNTIME_FIELDS = frozenset({"steps", "sample_every", "checkpoint_every", "keep_checkpoints",
+                            "progress", "log_every", "compile"})
+
+
+@dataclass
+class TrainConfig:
+    """Hyper-parameters of a GAN run. Defaults: the MNIST DCGAN of the TF tutorial.
+
+    model: "mlp" (fully connected, MNIST), "dcgan", "toy" (small MLP for 1-D/2-D
+        data) or "conditional" (label-conditioned MLP).
+    model_kwargs: extra constructor arguments of the models, e.g. {"image_size": 32}.
+    loss: "nonsaturating", "minimax" (saturating G loss), "lsgan", "wgan" or "hinge".
+    gp_weight: WGAN-GP gradient penalty weight (10 in the paper); 0 disables.
+    r1_weight: gamma of the R1 penalty on real data; 0 disables.
+    clip_value: clip D's weights to [-c, c] after each step (original WGAN); None disables.
+    n_critic: D steps per G step; a "step" is one G step.
+    """
+    model: str = "dcgan"
+    model_kwargs: dict = field(default_factory=dict)
+    dataset: str = "mnist"
+    latent_dim: int = 100
+    loss: str = "nonsaturating"
+    gp_weight: float = 0.0
+    r1_weight: float = 0.0
+    clip_value: float | None = None
+    batch_size: int = 256
+    lr_g: float = 1e-4
+    lr_d: float = 1e-4
+    betas: tuple = (0.5, 0.999)
+    n_critic: int = 1
+    steps: int = 1000
+    seed: int = 0
+    mixed_precision: str | None = None
+    compile: bool = False
+    sample_every: int = 0
+    n_samples: int = 64
+    checkpoint_every: int = 0
+    keep_checkpoints: int = 2
+    log_every: int = 50
+    progress: bool = True
+
+    def __post_init__(self):
+        self.betas = tuple(float(b) for b in self.betas)
+        self.validate()
+
+    def validate(self) -> None:
+        def need(ok, what):
+            if not ok:
+                raise ValueError(f"TrainConfig: {what}")
+        need(self.model in MODELS, f"model must be one of {MODELS}, got {self.model!r}")
+        need(self.loss in LOSSES, f"loss must be one of {LOSSES}, got {self.loss!r}")
+        need(self.dataset in DATASETS, f"dataset must be one of {DATASETS}, got {self.dataset!r}")
+        need(self.mixed_precision in PRECISIONS,
+             f"mixed_precision must be one of {PRECISIONS}, got {self.mixed_precision!r}")
+        for name in ("latent_dim", "batch_size", "n_critic", "steps", "n_samples", "log_every"):
+            value = getattr(self, name)
+            need(isinstance(value, int) and value >= 1, f"{name} must be a positive integer, got {value!r}")
+        for name in ("sample_every", "checkpoint_every", "keep_checkpoints", "seed"):
+            value = getattr(self, name)
+            need(isinstance(value, int) and value >= 0, f"{name} must be an integer >= 0, got {value!r}")
+        for name in ("lr_g", "lr_d"):
+            need(getattr(self, name) > 0, f"{name} must be > 0, got {getattr(self, name)!r}")
+        need(self.gp_weight >= 0 and self.r1_weight >= 0, "gp_weight and r1_weight must be >= 0")
+        need(self.clip_value is None or self.clip_value > 0,
+             f"clip_value must be None or > 0, got {self.clip_value!r}")
+        need(len(self.betas) == 2, f"betas must be two numbers, got {self.betas!r}")
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["betas"] = list(self.betas)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TrainConfig":
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ValueError(f"TrainConfig: unknown fields {unknown}")
+        return cls(**d)
+
+    def replace(self, **changes) -> "TrainConfig":
+        return dataclasses.replace(self, **changes)
+
+
+def incompatible(saved: dict, current: dict) -> list[str]:
+    """Fields (other than RUNTIME_FIELDS) whose values differ, as 'name: saved -> current'."""
+    diffs = []
+    for key in sorted(set(saved) | set(current)):
+        if key in RUNTIME_FIELDS:
+            continue
+        a, b = saved.get(key), current.get(key)
+        if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+            a, b = list(a), list(b)
+        if a != b:
+            diffs.append(f"{key}: {a!r} -> {b!r}")
+    return diffs

@@ -1,0 +1,99 @@
+"""The part of the trainer that is the same in both backends: the loop.
+
+A backend's Trainer subclasses TrainingLoop and provides
+    _prepare(x, y) -> data      put the data set on the device, once
+    _step(data) -> tensor       one G step (with n_critic D steps): [d_loss, g_loss, d_real, d_fake]
+    _rows(buffer) -> lists      synchronise a list of step tensors to Python floats
+    _sample(z, labels) -> array samples of the current G in the shared layout
+and the module `checkpoint` (save, restore, step_of).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from ganbook import checkpoints as ckpt_files
+from ganbook.history import append_rows, new_history
+
+
+class TrainingLoop:
+    checkpoint = None  # the backend's checkpoint module
+
+    def _init_loop(self, config, out_dir, hooks):
+        self.config = config
+        self.out_dir = Path(out_dir) if out_dir is not None else None
+        self.hooks = list(hooks)
+        self.step = 0
+        self.history = new_history()
+        self.samples: list[tuple[int, np.ndarray]] = []
+        self.last_checkpoint = None
+        self.fixed_z = np.random.default_rng(config.seed + 1).standard_normal(
+            (config.n_samples, config.latent_dim)).astype(np.float32)
+        self.fixed_labels = np.arange(config.n_samples) % 10
+
+    def fit(self, x, y=None, steps: int | None = None) -> dict:
+        """Train until `steps` (default config.steps) generator steps in total; returns the history.
+
+        x: float32 NumPy in the shared layout (images (N, H, W, C) in [-1, 1]);
+        y: int labels (N,) for the conditional model. Calling fit again continues.
+        """
+        cfg = self.config
+        steps = cfg.steps if steps is None else steps
+        data = self._prepare(x, y)
+        buffer, first = [], self.step + 1
+        bar = tqdm(total=steps, initial=self.step, disable=not cfg.progress, desc="train")
+        try:
+            while self.step < steps:
+                buffer.append(self._step(data))
+                self.step += 1
+                bar.update(1)
+                due_sample = cfg.sample_every and self.step % cfg.sample_every == 0
+                due_ckpt = cfg.checkpoint_every and self.step % cfg.checkpoint_every == 0
+                if self.step % cfg.log_every == 0 or due_sample or due_ckpt or self.step == steps:
+                    append_rows(self.history, first, self._rows(buffer), self.last_checkpoint)
+                    buffer, first = [], self.step + 1
+                    bar.set_postfix({k: f"{self.history[k][-1]:.3f}" for k in ("d_loss", "g_loss")})
+                if due_sample:
+                    self._snapshot()
+                if due_ckpt and self.out_dir is not None:
+                    self.save()
+        finally:
+            bar.close()
+        if cfg.sample_every and (not self.samples or self.samples[-1][0] != self.step):
+            self._snapshot()
+        if self.out_dir is not None and self.last_checkpoint_step() != self.step:
+            self.save()
+        return self.history
+
+    def _snapshot(self):
+        labels = self.fixed_labels if self.conditional else None
+        self.samples.append((self.step, self._sample(self.fixed_z, labels)))
+        for hook in self.hooks:
+            hook(self)
+
+    def generate(self, n: int = 64, labels=None, seed: int | None = 0) -> np.ndarray:
+        """n samples from the current G (inference mode), float32 NumPy in the shared layout."""
+        z = np.random.default_rng(seed).standard_normal((n, self.config.latent_dim)).astype(np.float32)
+        return self._sample(z, labels)
+
+    def last_checkpoint_step(self) -> int | None:
+        return self.checkpoint.step_of(self.last_checkpoint) if self.last_checkpoint else None
+
+    def save(self) -> Path:
+        """Write the full state to out_dir/ckpt-<step> atomically; prune old ones."""
+        if self.out_dir is None:
+            raise ValueError("Trainer has no out_dir; pass out_dir= to save checkpoints")
+        self.last_checkpoint = self.checkpoint.save(self, self.out_dir)
+        ckpt_files.prune(self.out_dir, self.config.keep_checkpoints)
+        return self.last_checkpoint
+
+    def resume(self, path=None) -> bool:
+        """Load the newest checkpoint of out_dir (or `path`); False if there is none."""
+        path = path or (ckpt_files.newest_checkpoint(self.out_dir) if self.out_dir else None)
+        if path is None:
+            return False
+        self.checkpoint.restore(self, path)
+        self.last_checkpoint = Path(path)
+        return True

@@ -1,0 +1,44 @@
+"""Which networks a TrainConfig builds, with which arguments (shared by both backends).
+
+Each backend's `build_models` calls `model_arguments` and the constructors of
+the same names in its own models module.
+"""
+from __future__ import annotations
+
+MODEL_KWARGS = {
+    "mlp": {"g_hidden": (128, 256, 512, 1024), "d_hidden": (1024, 512, 256, 128),
+            "dropout": 0.0, "spectral_norm": False},
+    "dcgan": {"channels": 1, "image_size": 28, "dropout": 0.3, "spectral_norm": False},
+    "toy": {"g_hidden": (128, 128), "d_hidden": (128, 128), "spectral_norm": False},
+    "conditional": {"n_classes": 10, "dropout": 0.3, "spectral_norm": False},
+}
+
+
+def model_arguments(config) -> tuple[str, dict, str, dict]:
+    """(generator name, its kwargs, discriminator name, its kwargs) for `config`."""
+    from ganbook.datasets import check_pairing, sample_shape
+
+    check_pairing(config)
+    allowed = MODEL_KWARGS[config.model]
+    unknown = sorted(set(config.model_kwargs) - set(allowed))
+    if unknown:
+        raise ValueError(f"model_kwargs {unknown} are not options of model {config.model!r}; "
+                         f"it takes {sorted(allowed)}")
+    kw = {**allowed, **config.model_kwargs}
+    z, sn = config.latent_dim, kw["spectral_norm"]
+    if config.model == "dcgan":
+        size, channels = kw["image_size"], kw["channels"]
+        return ("DCGANGenerator", dict(latent_dim=z, channels=channels, image_size=size),
+                "DCGANDiscriminator", dict(channels=channels, image_size=size,
+                                           dropout=kw["dropout"], spectral_norm=sn))
+    dim = sample_shape(config)[0]
+    if config.model == "mlp":
+        return ("MLPGenerator", dict(latent_dim=z, hidden=tuple(kw["g_hidden"]), out_dim=dim),
+                "MLPDiscriminator", dict(in_dim=dim, hidden=tuple(kw["d_hidden"]),
+                                         dropout=kw["dropout"], spectral_norm=sn))
+    if config.model == "conditional":
+        return ("ConditionalGenerator", dict(latent_dim=z, n_classes=kw["n_classes"], out_dim=dim),
+                "ConditionalDiscriminator", dict(in_dim=dim, n_classes=kw["n_classes"],
+                                                 dropout=kw["dropout"], spectral_norm=sn))
+    return ("toy_generator", dict(latent_dim=z, hidden=tuple(kw["g_hidden"]), out_dim=dim),
+            "toy_discriminator", dict(in_dim=dim, hidden=tuple(kw["d_hidden"]), spectral_norm=sn))

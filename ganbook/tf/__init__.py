@@ -1,0 +1,22 @@
+"""The TensorFlow backend of ganbook. Mirrors ganbook.torch name for name."""
+from ganbook.config import TrainConfig
+from ganbook.history import TrainingDivergedError
+from ganbook.tf import losses
+from ganbook.tf.checkpoint import load_generator
+from ganbook.tf.device import describe_device, pick_device
+from ganbook.tf.models import (ConditionalDiscriminator, ConditionalGenerator,
+                               DCGANDiscriminator, DCGANGenerator, MLPDiscriminator,
+                               MLPGenerator, build_models, count_params, dcgan_init,
+                               toy_discriminator, toy_generator)
+from ganbook.tf.sampling import sample, to_native, to_shared
+from ganbook.tf.trainer import Trainer
+
+FRAMEWORK = "tf"
+
+__all__ = [
+    "ConditionalDiscriminator", "ConditionalGenerator", "DCGANDiscriminator", "DCGANGenerator",
+    "FRAMEWORK", "MLPDiscriminator", "MLPGenerator", "TrainConfig", "Trainer",
+    "TrainingDivergedError", "build_models", "count_params", "dcgan_init", "describe_device",
+    "load_generator", "losses", "pick_device", "sample", "to_native", "to_shared",
+    "toy_discriminator", "toy_generator",
+]

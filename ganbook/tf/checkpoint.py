@@ -1,0 +1,101 @@
+"""Full-state checkpoints for the TensorFlow trainer, and loading a generator back.
+
+A checkpoint is a folder `ckpt-<step>/` holding a tf.train.Checkpoint of both
+networks, both optimisers and the trainer's random generator (`state.*`), and
+`meta.json` with the config, step, history and data cursor. The folder is
+written under a temporary name and renamed into place.
+"""
+from __future__ import annotations
+
+import json
+import platform
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from ganbook import checkpoints as files
+from ganbook.config import TrainConfig, incompatible
+
+FORMAT = "ganbook-tf-1"
+
+
+def step_of(path) -> int:
+    return int(Path(path).name.split("-")[1].split(".")[0])
+
+
+def _tracked(trainer) -> tf.train.Checkpoint:
+    return tf.train.Checkpoint(G=trainer.G, D=trainer.D, opt_g=trainer.opt_g,
+                               opt_d=trainer.opt_d, gen=trainer.gen)
+
+
+def save(trainer, folder) -> Path:
+    """Write trainer's state to folder/ckpt-<step>/ via a temporary folder and a rename."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / files.checkpoint_name(trainer.step)
+    tmp = files.temporary_path(final)
+    tmp.mkdir()
+    _tracked(trainer).write(str(tmp / "state"))
+    perm = None if trainer._perm is None else trainer._perm.numpy()
+    if perm is not None:
+        np.save(tmp / "perm.npy", perm)
+    meta = {"format": FORMAT, "config": trainer.config.to_dict(), "step": trainer.step,
+            "data_pos": trainer._pos, "history": trainer.history,
+            "versions": {"tensorflow": tf.__version__, "python": platform.python_version()}}
+    (tmp / "meta.json").write_text(json.dumps(meta))
+    files.commit(tmp, final)
+    return final
+
+
+def read_meta(path) -> tuple[Path, dict]:
+    """(checkpoint folder, its meta.json) for a checkpoint or a run folder (its newest)."""
+    path = Path(path)
+    if not (path / "meta.json").is_file():
+        newest = files.newest_checkpoint(path) if path.is_dir() else None
+        if newest is None:
+            raise FileNotFoundError(f"no ganbook TensorFlow checkpoint (ckpt-*/meta.json) at {path}")
+        path = newest
+    try:
+        meta = json.loads((path / "meta.json").read_text())
+    except ValueError as e:
+        raise ValueError(f"{path / 'meta.json'} is not valid JSON ({e})") from e
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"{path} is not a ganbook TensorFlow checkpoint (format {FORMAT} expected)")
+    return path, meta
+
+
+def restore(trainer, path) -> None:
+    """Load the full state of checkpoint `path` into `trainer`, refusing another config."""
+    path, meta = read_meta(path)
+    diffs = incompatible(meta["config"], trainer.config.to_dict())
+    if diffs:
+        raise ValueError(
+            f"checkpoint {path} was written by a run with another config ({'; '.join(diffs)}); "
+            "resume with the same settings or use a new output folder"
+        )
+    try:
+        _tracked(trainer).read(str(path / "state")).assert_existing_objects_matched()
+    except (AssertionError, ValueError, tf.errors.OpError) as e:
+        raise ValueError(f"checkpoint {path} does not fit these networks: {e}") from e
+    perm = path / "perm.npy"
+    with tf.device(trainer.device):
+        trainer._perm = tf.constant(np.load(perm)) if perm.exists() else None
+    trainer._pos = meta["data_pos"]
+    trainer.step = meta["step"]
+    trainer.history = meta["history"]
+
+
+def load_generator(path, device=None):
+    """The generator of checkpoint `path` (a folder, or a run folder: its newest).
+
+        G = ganbook.tf.load_generator("runs/mnist"); x = ganbook.tf.sample(G, 64)
+    """
+    from ganbook.tf.models import build_models
+
+    path, meta = read_meta(path)
+    config = TrainConfig.from_dict(meta["config"])
+    G, _ = build_models(config)
+    tf.train.Checkpoint(G=G).read(str(path / "state")).expect_partial()
+    G.config = config
+    return G

@@ -1,0 +1,211 @@
+"""Generators and discriminators in TensorFlow/Keras 3 (mirror of ganbook/torch/models.py).
+
+Layouts: flat data (N, D); images (N, H, W, C) in [-1, 1]. Discriminators
+return logits (N, 1); conditional models take integer labels (N,) as well.
+"""
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from ganbook.model_options import model_arguments
+
+SLOPE = 0.2  # LeakyReLU negative slope, as in the DCGAN paper
+BN_MOMENTUM = 0.9  # Keras convention; the same average as PyTorch's momentum 0.1
+BN_EPS = 1e-5
+# PyTorch's default Linear weight init, U(-1/sqrt(fan_in), 1/sqrt(fan_in)), so both backends start alike.
+TORCH_LIKE = "torch_like"
+
+
+def _init(name):
+    if name == "dcgan":
+        return keras.initializers.RandomNormal(0.0, 0.02)
+    return keras.initializers.VarianceScaling(1.0 / 3.0, "fan_in", "uniform")
+
+
+def _maybe_sn(layer, on: bool):
+    return layers.SpectralNormalization(layer) if on else layer
+
+
+def _mlp(sizes, spectral_norm=False, dropout=0.0, init=TORCH_LIKE):
+    out = []
+    for b in sizes[1:]:
+        out += [_maybe_sn(layers.Dense(b, kernel_initializer=_init(init)), spectral_norm),
+                layers.LeakyReLU(SLOPE)]
+        if dropout:
+            out.append(layers.Dropout(dropout))
+    return out
+
+
+class MLPGenerator(keras.Model):
+    """z (N, latent_dim) -> x (N, out_dim); tanh output unless out_activation=None.
+
+    Default: the fully connected MNIST generator 100-128-256-512-1024-784.
+    """
+
+    def __init__(self, latent_dim=100, hidden=(128, 256, 512, 1024), out_dim=784,
+                 out_activation="tanh"):
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.net = keras.Sequential(
+            [keras.Input((latent_dim,))] + _mlp([latent_dim, *hidden])
+            + [layers.Dense(out_dim, activation=out_activation, kernel_initializer=_init(TORCH_LIKE))])
+
+    def call(self, z, training=False):
+        return self.net(z, training=training)
+
+
+class MLPDiscriminator(keras.Model):
+    """x (N, in_dim) -> logits (N, 1). Default: the MNIST D 784-1024-512-256-128-1."""
+
+    def __init__(self, in_dim=784, hidden=(1024, 512, 256, 128), dropout=0.0,
+                 spectral_norm=False):
+        super().__init__()
+        self.net = keras.Sequential(
+            [keras.Input((in_dim,))] + _mlp([in_dim, *hidden], spectral_norm, dropout)
+            + [_maybe_sn(layers.Dense(1, kernel_initializer=_init(TORCH_LIKE)), spectral_norm)])
+
+    def call(self, x, training=False):
+        return self.net(x, training=training)
+
+
+def toy_generator(latent_dim=2, hidden=(128, 128), out_dim=2):
+    """Small MLP generator for the 1-D/2-D mixtures: linear output."""
+    return MLPGenerator(latent_dim, hidden, out_dim, out_activation=None)
+
+
+def toy_discriminator(in_dim=2, hidden=(128, 128), spectral_norm=False):
+    return MLPDiscriminator(in_dim, hidden, 0.0, spectral_norm)
+
+
+def _check_size(image_size):
+    if image_size % 4:
+        raise ValueError(f"image_size must be a multiple of 4 (28, 32, 64), got {image_size}")
+
+
+def _bn():
+    return layers.BatchNormalization(momentum=BN_MOMENTUM, epsilon=BN_EPS,
+                                     gamma_initializer=keras.initializers.RandomNormal(1.0, 0.02))
+
+
+class DCGANGenerator(keras.Model):
+    """z (N, latent_dim) -> images (N, image_size, image_size, channels) in [-1, 1].
+
+    The TensorFlow tutorial's MNIST generator: Dense(s*s*256, no bias) -> BN ->
+    LeakyReLU -> ConvT(128, 5, 1) -> BN -> LeakyReLU -> ConvT(64, 5, 2) -> BN ->
+    LeakyReLU -> ConvT(channels, 5, 2) -> tanh, with s = image_size / 4.
+    """
+
+    def __init__(self, latent_dim=100, channels=1, image_size=28):
+        super().__init__()
+        _check_size(image_size)
+        self.latent_dim, s = latent_dim, image_size // 4
+
+        def up(c_out, stride, activation=None):
+            return layers.Conv2DTranspose(c_out, 5, stride, padding="same", use_bias=False,
+                                          activation=activation, kernel_initializer=_init("dcgan"))
+
+        self.net = keras.Sequential([
+            keras.Input((latent_dim,)),
+            layers.Dense(s * s * 256, use_bias=False, kernel_initializer=_init("dcgan")),
+            _bn(), layers.LeakyReLU(SLOPE), layers.Reshape((s, s, 256)),
+            up(128, 1), _bn(), layers.LeakyReLU(SLOPE),
+            up(64, 2), _bn(), layers.LeakyReLU(SLOPE),
+            up(channels, 2, "tanh"),
+        ])
+
+    def call(self, z, training=False):
+        return self.net(z, training=training)
+
+
+class DCGANDiscriminator(keras.Model):
+    """images (N, image_size, image_size, channels) -> logits (N, 1).
+
+    Conv(64, 5, 2) -> LeakyReLU -> Dropout(0.3) -> Conv(128, 5, 2) -> LeakyReLU ->
+    Dropout(0.3) -> Dense(1), as in the TensorFlow tutorial.
+    """
+
+    def __init__(self, channels=1, image_size=28, dropout=0.3, spectral_norm=False):
+        super().__init__()
+        _check_size(image_size)
+
+        def conv(c_out):
+            return _maybe_sn(layers.Conv2D(c_out, 5, 2, padding="same",
+                                           kernel_initializer=_init("dcgan")), spectral_norm)
+
+        self.net = keras.Sequential([
+            keras.Input((image_size, image_size, channels)),
+            conv(64), layers.LeakyReLU(SLOPE), layers.Dropout(dropout),
+            conv(128), layers.LeakyReLU(SLOPE), layers.Dropout(dropout),
+            layers.Flatten(),
+            _maybe_sn(layers.Dense(1, kernel_initializer=_init("dcgan")), spectral_norm),
+        ])
+
+    def call(self, x, training=False):
+        return self.net(x, training=training)
+
+
+class ConditionalGenerator(keras.Model):
+    """(z (N, latent_dim), labels (N,)) -> x (N, out_dim) in [-1, 1].
+
+    The label's learned embedding is concatenated to z, then an MLP as in MLPGenerator.
+    """
+
+    def __init__(self, latent_dim=100, n_classes=10, hidden=(256, 512, 1024), out_dim=784,
+                 embed_dim=50):
+        super().__init__()
+        self.latent_dim, self.n_classes = latent_dim, n_classes
+        self.embed = layers.Embedding(n_classes, embed_dim,
+                                      embeddings_initializer=keras.initializers.RandomNormal(0, 1))
+        self.embed.build((None,))
+        self.net = MLPGenerator(latent_dim + embed_dim, hidden, out_dim)
+
+    def call(self, z, labels, training=False):
+        return self.net(keras.ops.concatenate([z, self.embed(labels)], axis=1), training=training)
+
+
+class ConditionalDiscriminator(keras.Model):
+    """(x (N, in_dim), labels (N,)) -> logits (N, 1); label embedding concatenated to x."""
+
+    def __init__(self, in_dim=784, n_classes=10, hidden=(1024, 512, 256), embed_dim=50,
+                 dropout=0.3, spectral_norm=False):
+        super().__init__()
+        self.n_classes = n_classes
+        self.embed = layers.Embedding(n_classes, embed_dim,
+                                      embeddings_initializer=keras.initializers.RandomNormal(0, 1))
+        self.embed.build((None,))
+        self.net = MLPDiscriminator(in_dim + embed_dim, hidden, dropout, spectral_norm)
+
+    def call(self, x, labels, training=False):
+        return self.net(keras.ops.concatenate([x, self.embed(labels)], axis=1), training=training)
+
+
+def dcgan_init(model: keras.Model) -> keras.Model:
+    """DCGAN initialisation: conv and dense kernels ~ N(0, 0.02), BN scale ~ N(1, 0.02), biases 0."""
+    normal = keras.initializers.RandomNormal(0.0, 0.02)
+    for layer in _leaves(model):
+        if isinstance(layer, (layers.Dense, layers.Conv2D, layers.Conv2DTranspose)):
+            layer.kernel.assign(normal(layer.kernel.shape))
+            if layer.bias is not None:
+                layer.bias.assign(keras.ops.zeros(layer.bias.shape))
+        elif isinstance(layer, layers.BatchNormalization):
+            layer.gamma.assign(keras.initializers.RandomNormal(1.0, 0.02)(layer.gamma.shape))
+            layer.beta.assign(keras.ops.zeros(layer.beta.shape))
+    return model
+
+
+def _leaves(model):
+    for layer in model._flatten_layers(include_self=False, recursive=True):
+        yield getattr(layer, "layer", layer)  # unwrap SpectralNormalization
+
+
+def count_params(model: keras.Model) -> int:
+    """Number of trainable parameters."""
+    return int(sum(int(keras.ops.size(w)) for w in model.trainable_weights))
+
+
+def build_models(config):
+    """(G, D) for a TrainConfig: its model, latent_dim, data shape and model_kwargs."""
+    g_name, g_kwargs, d_name, d_kwargs = model_arguments(config)
+    here = globals()
+    return here[g_name](**g_kwargs), here[d_name](**d_kwargs)

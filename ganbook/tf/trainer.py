@@ -1,0 +1,170 @@
+"""The GAN trainer (TensorFlow; mirror of ganbook/torch/trainer.py).
+
+One `step` is one generator update preceded by `n_critic` discriminator
+updates, compiled with tf.function (and XLA when config.compile). The data set
+is copied to the device once; batches are gathered there.
+"""
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ganbook.config import TrainConfig
+from ganbook.data import check_images
+from ganbook.datasets import sample_shape
+from ganbook.loop import TrainingLoop
+from ganbook.seed import seed_everything
+from ganbook.tf import checkpoint
+from ganbook.tf.device import pick_device
+from ganbook.tf.losses import LOSSES, clip_weights, gradient_penalty, r1_penalty
+from ganbook.tf.models import build_models
+from ganbook.tf.sampling import sample, to_native
+
+PROBABILITY_LOSSES = ("nonsaturating", "minimax")
+POLICIES = {None: "float32", "bf16": "mixed_bfloat16", "fp16": "mixed_float16"}
+
+
+def _build(config):
+    """build_models under the config's dtype policy, restoring the previous policy."""
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(POLICIES[config.mixed_precision])
+    try:
+        return build_models(config)
+    finally:
+        keras.config.set_dtype_policy(previous)
+
+
+def _adam(lr, betas, fp16):
+    opt = keras.optimizers.Adam(lr, beta_1=betas[0], beta_2=betas[1], epsilon=1e-8)
+    return keras.optimizers.LossScaleOptimizer(opt) if fp16 else opt
+
+
+class Trainer(TrainingLoop):
+    """Train a GAN described by a TrainConfig.
+
+        trainer = Trainer(TrainConfig(model="toy", dataset="ring", steps=2000), out_dir="runs/ring")
+        history = trainer.fit(x)          # x: float32 NumPy, shared layout
+
+    hooks: callables hook(trainer) run after every fixed-noise snapshot
+    (every config.sample_every steps), e.g. to redraw a live plot.
+    """
+    checkpoint = checkpoint
+
+    def __init__(self, config: TrainConfig, out_dir=None, device=None, hooks=()):
+        seed_everything(config.seed)
+        keras.utils.set_random_seed(config.seed)
+        self._init_loop(config, out_dir, hooks)
+        self.device = pick_device(device)
+        fp16 = config.mixed_precision == "fp16"
+        if fp16 and "GPU" not in self.device.upper():
+            raise ValueError("mixed_precision='fp16' needs a GPU; use 'bf16' or None here")
+        with tf.device(self.device):
+            self.G, self.D = _build(config)
+            self.opt_g = _adam(config.lr_g, config.betas, fp16)
+            self.opt_d = _adam(config.lr_d, config.betas, fp16)
+            self.opt_g.build(self.G.trainable_variables)
+            self.opt_d.build(self.D.trainable_variables)
+            self.gen = tf.random.Generator.from_seed(config.seed)
+        self.d_loss_fn, self.g_loss_fn = LOSSES[config.loss]
+        self.conditional = hasattr(self.G, "n_classes")
+        self._perm, self._pos = None, 0
+        self._step_fn = tf.function(self._train_step, jit_compile=config.compile)
+
+    # ---- one training step -------------------------------------------------
+    def _noise(self, n):
+        z = self.gen.normal([n, self.config.latent_dim])
+        if not self.conditional:
+            return z, ()
+        return z, (self.gen.uniform([n], 0, self.G.n_classes, dtype=tf.int32),)
+
+    def _apply(self, opt, tape, loss, variables):
+        if isinstance(opt, keras.optimizers.LossScaleOptimizer):
+            grads = tape.gradient(opt.scale_loss(loss), variables)
+        else:
+            grads = tape.gradient(loss, variables)
+        opt.apply_gradients(zip(grads, variables))
+
+    def _d_step(self, real, y_real):
+        cfg = self.config
+        z, y_fake = self._noise(tf.shape(real)[0])
+        fake = tf.stop_gradient(self.G(z, *y_fake, training=True))
+
+        def critic(x):
+            return self.D(x, *y_real, training=True)
+
+        with tf.GradientTape() as tape:
+            real_out = tf.cast(self.D(real, *y_real, training=True), tf.float32)
+            fake_out = tf.cast(self.D(fake, *y_fake, training=True), tf.float32)
+            loss = self.d_loss_fn(real_out, fake_out)
+            if cfg.gp_weight:
+                eps = self.gen.uniform([tf.shape(real)[0]])
+                loss += cfg.gp_weight * gradient_penalty(critic, real, fake, eps)
+            if cfg.r1_weight:
+                loss += 0.5 * cfg.r1_weight * r1_penalty(critic, real)
+        self._apply(self.opt_d, tape, loss, self.D.trainable_variables)
+        if cfg.clip_value is not None:
+            clip_weights(self.D, cfg.clip_value)
+        return loss, real_out, fake_out
+
+    def _g_step(self, n):
+        z, y_fake = self._noise(n)
+        with tf.GradientTape() as tape:
+            out = self.D(self.G(z, *y_fake, training=True), *y_fake, training=True)
+            loss = self.g_loss_fn(tf.cast(out, tf.float32))
+        self._apply(self.opt_g, tape, loss, self.G.trainable_variables)
+        return loss
+
+    def _train_step(self, data, labels, idx):
+        """data: the device-resident data set; idx: (n_critic, B) batch indices.
+
+        Returns a tensor [d_loss, g_loss, d_real, d_fake]."""
+        for i in range(self.config.n_critic):
+            real = tf.gather(data, idx[i])
+            y_real = (tf.gather(labels, idx[i]),) if labels is not None else ()
+            d_loss, real_out, fake_out = self._d_step(real, y_real)
+        g_loss = self._g_step(tf.shape(idx)[1])
+        if self.config.loss in PROBABILITY_LOSSES:
+            real_out, fake_out = tf.sigmoid(real_out), tf.sigmoid(fake_out)
+        return tf.stack([d_loss, g_loss, tf.reduce_mean(real_out), tf.reduce_mean(fake_out)])
+
+    # ---- data on the device ------------------------------------------------
+    def _to_device(self, x, y):
+        check_images(x, sample_shape(self.config), "training data",
+                     bounded=self.config.dataset == "mnist")
+        if self.conditional and y is None:
+            raise ValueError("a conditional model needs labels: fit(x, y)")
+        with tf.device(self.device):
+            data = tf.constant(to_native(np.asarray(x, np.float32)))
+            labels = tf.constant(np.asarray(y), tf.int32) if self.conditional else None
+        return data, labels
+
+    def _next_indices(self, n_data):
+        b = self.config.batch_size
+        if self._perm is None or int(self._perm.shape[0]) != n_data or self._pos + b > n_data:
+            with tf.device(self.device):
+                self._perm = tf.argsort(self.gen.uniform([n_data]))
+            self._pos = 0
+        idx = self._perm[self._pos:self._pos + b]
+        self._pos += b
+        return idx
+
+    def _batches(self, data):
+        if int(data.shape[0]) < self.config.batch_size:
+            raise ValueError(f"{int(data.shape[0])} training samples, fewer than one batch "
+                             f"({self.config.batch_size}); lower batch_size")
+        return tf.stack([self._next_indices(int(data.shape[0])) for _ in range(self.config.n_critic)])
+
+    # ---- the backend's part of the loop (see ganbook.loop) ----------------
+    def _prepare(self, x, y):
+        return self._to_device(x, y)
+
+    def _step(self, data):
+        data, labels = data
+        return self._step_fn(data, labels, self._batches(data))
+
+    def _rows(self, buffer):
+        return tf.stack(buffer).numpy().astype(np.float64).tolist()
+
+    def _sample(self, z, labels):
+        return sample(self.G, z=z, labels=labels)

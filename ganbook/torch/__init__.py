@@ -1,0 +1,22 @@
+"""The PyTorch backend of ganbook. Mirrors ganbook.tf name for name."""
+from ganbook.config import TrainConfig
+from ganbook.history import TrainingDivergedError
+from ganbook.torch import losses
+from ganbook.torch.checkpoint import load_generator
+from ganbook.torch.device import describe_device, pick_device
+from ganbook.torch.models import (ConditionalDiscriminator, ConditionalGenerator,
+                                  DCGANDiscriminator, DCGANGenerator, MLPDiscriminator,
+                                  MLPGenerator, build_models, count_params, dcgan_init,
+                                  toy_discriminator, toy_generator)
+from ganbook.torch.sampling import sample, to_native, to_shared
+from ganbook.torch.trainer import Trainer
+
+FRAMEWORK = "torch"
+
+__all__ = [
+    "ConditionalDiscriminator", "ConditionalGenerator", "DCGANDiscriminator", "DCGANGenerator",
+    "FRAMEWORK", "MLPDiscriminator", "MLPGenerator", "TrainConfig", "Trainer",
+    "TrainingDivergedError", "build_models", "count_params", "dcgan_init", "describe_device",
+    "load_generator", "losses", "pick_device", "sample", "to_native", "to_shared",
+    "toy_discriminator", "toy_generator",
+]

@@ -1,0 +1,96 @@
+"""GAN losses in PyTorch (mirrored in ganbook/tf/losses.py).
+
+Every function takes discriminator outputs as logits or raw scores (N, 1) and
+returns a scalar to minimise. sigma is the logistic sigmoid, D = sigma(logit).
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+
+def d_loss_bce(real_logits, fake_logits):
+    """D cross-entropy: -E[log D(x)] - E[log(1 - D(G(z)))]."""
+    return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
+
+
+def g_loss_minimax(fake_logits):
+    """Saturating (original minimax) G loss: E[log(1 - D(G(z)))]. Vanishes when D wins."""
+    return -F.softplus(fake_logits).mean()
+
+
+def g_loss_nonsaturating(fake_logits):
+    """Non-saturating G loss: -E[log D(G(z))]. Strong gradients when D(G(z)) -> 0."""
+    return F.softplus(-fake_logits).mean()
+
+
+def d_loss_lsgan(real_scores, fake_scores):
+    """Least squares D loss: 1/2 E[(D(x) - 1)^2] + 1/2 E[D(G(z))^2]."""
+    return 0.5 * ((real_scores - 1) ** 2).mean() + 0.5 * (fake_scores ** 2).mean()
+
+
+def g_loss_lsgan(fake_scores):
+    """Least squares G loss: 1/2 E[(D(G(z)) - 1)^2]."""
+    return 0.5 * ((fake_scores - 1) ** 2).mean()
+
+
+def d_loss_wasserstein(real_scores, fake_scores):
+    """Wasserstein critic loss: E[D(G(z))] - E[D(x)]."""
+    return fake_scores.mean() - real_scores.mean()
+
+
+def g_loss_wasserstein(fake_scores):
+    """Wasserstein G loss: -E[D(G(z))]."""
+    return -fake_scores.mean()
+
+
+def d_loss_hinge(real_scores, fake_scores):
+    """Hinge D loss: E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))]."""
+    return F.relu(1 - real_scores).mean() + F.relu(1 + fake_scores).mean()
+
+
+g_loss_hinge = g_loss_wasserstein  # hinge G loss: -E[D(G(z))]
+
+LOSSES = {
+    "nonsaturating": (d_loss_bce, g_loss_nonsaturating),
+    "minimax": (d_loss_bce, g_loss_minimax),
+    "lsgan": (d_loss_lsgan, g_loss_lsgan),
+    "wgan": (d_loss_wasserstein, g_loss_wasserstein),
+    "hinge": (d_loss_hinge, g_loss_hinge),
+}
+
+
+def _grad_norm_sq(outputs, inputs):
+    (grad,) = torch.autograd.grad(outputs.sum(), inputs, create_graph=True)
+    return grad.flatten(1).pow(2).sum(1)  # (N,)
+
+
+def gradient_penalty(critic, real, fake, eps=None):
+    """WGAN-GP penalty E[(||grad_x D(x_hat)||_2 - 1)^2], x_hat = eps*x + (1-eps)*G(z).
+
+    One eps ~ U(0, 1) per sample (any number of channels or dimensions); pass
+    `eps` of shape (N,) to fix it. The norm is sqrt(sum g^2 + 1e-12), so the
+    penalty and its gradient stay finite when the gradient is zero. Computed in fp32.
+    """
+    real, fake = real.float(), fake.float()
+    if eps is None:
+        eps = torch.rand(real.shape[0], device=real.device)
+    eps = eps.float().view(-1, *([1] * (real.dim() - 1)))
+    x_hat = (eps * real + (1 - eps) * fake.detach()).requires_grad_(True)
+    with torch.autocast(real.device.type, enabled=False):
+        norm = torch.sqrt(_grad_norm_sq(critic(x_hat).float(), x_hat) + 1e-12)
+    return ((norm - 1) ** 2).mean()
+
+
+def r1_penalty(critic, real):
+    """R1 penalty E[||grad_x D(x)||^2] on real data; the trainer scales it by gamma/2."""
+    real = real.float().detach().requires_grad_(True)
+    with torch.autocast(real.device.type, enabled=False):
+        return _grad_norm_sq(critic(real).float(), real).mean()
+
+
+@torch.no_grad()
+def clip_weights(model, value: float):
+    """Clip every parameter to [-value, value] (the original WGAN's Lipschitz constraint)."""
+    for p in model.parameters():
+        p.clamp_(-value, value)

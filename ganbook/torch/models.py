@@ -1,0 +1,194 @@
+"""Generators and discriminators in PyTorch (mirrored in ganbook/tf/models.py).
+
+Layouts: flat data (N, D); images (N, C, H, W) in [-1, 1]. Discriminators
+return logits (N, 1); conditional models take integer labels (N,) as well.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn.utils.parametrizations import spectral_norm as _sn
+
+from ganbook.model_options import model_arguments
+
+SLOPE = 0.2  # LeakyReLU negative slope, as in the DCGAN paper
+BN_MOMENTUM = 0.1  # PyTorch convention; Keras momentum 0.9 is the same average
+BN_EPS = 1e-5
+
+
+def _maybe_sn(layer: nn.Module, on: bool) -> nn.Module:
+    return _sn(layer) if on else layer
+
+
+def _mlp(sizes: list[int], spectral_norm: bool = False, dropout: float = 0.0) -> list[nn.Module]:
+    layers = []
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        layers += [_maybe_sn(nn.Linear(a, b), spectral_norm), nn.LeakyReLU(SLOPE)]
+        if dropout:
+            layers.append(nn.Dropout(dropout))
+    return layers
+
+
+class MLPGenerator(nn.Module):
+    """z (N, latent_dim) -> x (N, out_dim); tanh output unless out_activation=None.
+
+    Default: the fully connected MNIST generator 100-128-256-512-1024-784.
+    """
+
+    def __init__(self, latent_dim=100, hidden=(128, 256, 512, 1024), out_dim=784,
+                 out_activation="tanh"):
+        super().__init__()
+        self.latent_dim = latent_dim
+        layers = _mlp([latent_dim, *hidden]) + [nn.Linear(hidden[-1], out_dim)]
+        if out_activation == "tanh":
+            layers.append(nn.Tanh())
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, z):
+        return self.net(z)
+
+
+class MLPDiscriminator(nn.Module):
+    """x (N, in_dim) -> logits (N, 1). Default: the MNIST D 784-1024-512-256-128-1."""
+
+    def __init__(self, in_dim=784, hidden=(1024, 512, 256, 128), dropout=0.0,
+                 spectral_norm=False):
+        super().__init__()
+        layers = _mlp([in_dim, *hidden], spectral_norm, dropout)
+        self.net = nn.Sequential(*layers, _maybe_sn(nn.Linear(hidden[-1], 1), spectral_norm))
+
+    def forward(self, x):
+        return self.net(x)
+
+
+def toy_generator(latent_dim=2, hidden=(128, 128), out_dim=2):
+    """Small MLP generator for the 1-D/2-D mixtures: linear output."""
+    return MLPGenerator(latent_dim, hidden, out_dim, out_activation=None)
+
+
+def toy_discriminator(in_dim=2, hidden=(128, 128), spectral_norm=False):
+    return MLPDiscriminator(in_dim, hidden, 0.0, spectral_norm)
+
+
+def _check_size(image_size):
+    if image_size % 4:
+        raise ValueError(f"image_size must be a multiple of 4 (28, 32, 64), got {image_size}")
+
+
+class DCGANGenerator(nn.Module):
+    """z (N, latent_dim) -> images (N, channels, image_size, image_size) in [-1, 1].
+
+    The TensorFlow tutorial's MNIST generator: Dense(s*s*256, no bias) -> BN ->
+    LeakyReLU -> ConvT(128, 5, 1) -> BN -> LeakyReLU -> ConvT(64, 5, 2) -> BN ->
+    LeakyReLU -> ConvT(channels, 5, 2) -> tanh, with s = image_size / 4.
+    """
+
+    def __init__(self, latent_dim=100, channels=1, image_size=28):
+        super().__init__()
+        _check_size(image_size)
+        self.latent_dim, self.base = latent_dim, image_size // 4
+        self.project = nn.Sequential(
+            nn.Linear(latent_dim, self.base * self.base * 256, bias=False),
+            nn.BatchNorm1d(self.base * self.base * 256, eps=BN_EPS, momentum=BN_MOMENTUM),
+            nn.LeakyReLU(SLOPE),
+        )
+
+        def up(c_in, c_out, stride):
+            return nn.ConvTranspose2d(c_in, c_out, 5, stride, padding=2,
+                                      output_padding=stride - 1, bias=False)
+
+        self.net = nn.Sequential(
+            up(256, 128, 1), nn.BatchNorm2d(128, eps=BN_EPS, momentum=BN_MOMENTUM), nn.LeakyReLU(SLOPE),
+            up(128, 64, 2), nn.BatchNorm2d(64, eps=BN_EPS, momentum=BN_MOMENTUM), nn.LeakyReLU(SLOPE),
+            up(64, channels, 2), nn.Tanh(),
+        )
+        dcgan_init(self)
+
+    def forward(self, z):
+        h = self.project(z).view(-1, self.base, self.base, 256).permute(0, 3, 1, 2)
+        return self.net(h)
+
+
+class DCGANDiscriminator(nn.Module):
+    """images (N, channels, image_size, image_size) -> logits (N, 1).
+
+    Conv(64, 5, 2) -> LeakyReLU -> Dropout(0.3) -> Conv(128, 5, 2) -> LeakyReLU ->
+    Dropout(0.3) -> Dense(1), as in the TensorFlow tutorial.
+    """
+
+    def __init__(self, channels=1, image_size=28, dropout=0.3, spectral_norm=False):
+        super().__init__()
+        _check_size(image_size)
+        side = image_size // 4
+
+        def conv(c_in, c_out):
+            return _maybe_sn(nn.Conv2d(c_in, c_out, 5, 2, padding=2), spectral_norm)
+
+        self.net = nn.Sequential(
+            conv(channels, 64), nn.LeakyReLU(SLOPE), nn.Dropout(dropout),
+            conv(64, 128), nn.LeakyReLU(SLOPE), nn.Dropout(dropout),
+        )
+        self.head = _maybe_sn(nn.Linear(side * side * 128, 1), spectral_norm)
+        dcgan_init(self)
+
+    def forward(self, x):
+        h = self.net(x).permute(0, 2, 3, 1).flatten(1)  # flatten channels-last, as Keras does
+        return self.head(h)
+
+
+class ConditionalGenerator(nn.Module):
+    """(z (N, latent_dim), labels (N,)) -> x (N, out_dim) in [-1, 1].
+
+    The label's learned embedding is concatenated to z, then an MLP as in MLPGenerator.
+    """
+
+    def __init__(self, latent_dim=100, n_classes=10, hidden=(256, 512, 1024), out_dim=784,
+                 embed_dim=50):
+        super().__init__()
+        self.latent_dim, self.n_classes = latent_dim, n_classes
+        self.embed = nn.Embedding(n_classes, embed_dim)
+        self.net = MLPGenerator(latent_dim + embed_dim, hidden, out_dim)
+
+    def forward(self, z, labels):
+        return self.net(torch.cat([z, self.embed(labels)], dim=1))
+
+
+class ConditionalDiscriminator(nn.Module):
+    """(x (N, in_dim), labels (N,)) -> logits (N, 1); label embedding concatenated to x."""
+
+    def __init__(self, in_dim=784, n_classes=10, hidden=(1024, 512, 256), embed_dim=50,
+                 dropout=0.3, spectral_norm=False):
+        super().__init__()
+        self.n_classes = n_classes
+        self.embed = nn.Embedding(n_classes, embed_dim)
+        self.net = MLPDiscriminator(in_dim + embed_dim, hidden, dropout, spectral_norm)
+
+    def forward(self, x, labels):
+        return self.net(torch.cat([x, self.embed(labels)], dim=1))
+
+
+@torch.no_grad()
+def dcgan_init(model: nn.Module) -> nn.Module:
+    """DCGAN initialisation: conv and dense weights ~ N(0, 0.02), BN scale ~ N(1, 0.02), biases 0."""
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            weight = m.parametrizations.weight.original if hasattr(m, "parametrizations") else m.weight
+            nn.init.normal_(weight, 0.0, 0.02)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+        elif isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            nn.init.normal_(m.weight, 1.0, 0.02)
+            nn.init.zeros_(m.bias)
+    return model
+
+
+def count_params(model: nn.Module) -> int:
+    """Number of trainable parameters."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def build_models(config):
+    """(G, D) for a TrainConfig: its model, latent_dim, data shape and model_kwargs."""
+    g_name, g_kwargs, d_name, d_kwargs = model_arguments(config)
+    here = globals()
+    return here[g_name](**g_kwargs), here[d_name](**d_kwargs)

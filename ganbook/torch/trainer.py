@@ -1,0 +1,151 @@
+"""The GAN trainer (PyTorch; mirrored in ganbook/tf/trainer.py).
+
+One `step` is one generator update preceded by `n_critic` discriminator
+updates. The data set is copied to the device once; batches are drawn there.
+"""
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+import torch
+
+from ganbook.config import TrainConfig
+from ganbook.data import check_images
+from ganbook.datasets import sample_shape
+from ganbook.loop import TrainingLoop
+from ganbook.seed import seed_everything
+from ganbook.torch import checkpoint
+from ganbook.torch.device import pick_device
+from ganbook.torch.losses import LOSSES, clip_weights, gradient_penalty, r1_penalty
+from ganbook.torch.models import build_models
+from ganbook.torch.sampling import sample, to_native
+
+PROBABILITY_LOSSES = ("nonsaturating", "minimax")
+
+
+class Trainer(TrainingLoop):
+    """Train a GAN described by a TrainConfig.
+
+        trainer = Trainer(TrainConfig(model="toy", dataset="ring", steps=2000), out_dir="runs/ring")
+        history = trainer.fit(x)          # x: float32 NumPy, shared layout
+
+    hooks: callables hook(trainer) run after every fixed-noise snapshot
+    (every config.sample_every steps), e.g. to redraw a live plot.
+    """
+    checkpoint = checkpoint
+
+    def __init__(self, config: TrainConfig, out_dir=None, device=None, hooks=()):
+        seed_everything(config.seed)
+        self._init_loop(config, out_dir, hooks)
+        self.device = pick_device(device)
+        if config.mixed_precision == "fp16" and self.device.type != "cuda":
+            raise ValueError("mixed_precision='fp16' needs a CUDA GPU; use 'bf16' or None here")
+        self.G, self.D = (m.to(self.device) for m in build_models(config))
+        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=config.lr_g, betas=config.betas)
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=config.lr_d, betas=config.betas)
+        self.scaler_g = torch.amp.GradScaler(enabled=config.mixed_precision == "fp16")
+        self.scaler_d = torch.amp.GradScaler(enabled=config.mixed_precision == "fp16")
+        self.d_loss_fn, self.g_loss_fn = LOSSES[config.loss]
+        self.gen = torch.Generator(self.device).manual_seed(config.seed)
+        self.conditional = hasattr(self.G, "n_classes")
+        self._perm, self._pos = None, 0
+        self._step_fn = torch.compile(self._train_step) if config.compile else self._train_step
+
+    # ---- one training step -------------------------------------------------
+    def _autocast(self):
+        if self.config.mixed_precision is None:
+            return contextlib.nullcontext()
+        dtype = torch.bfloat16 if self.config.mixed_precision == "bf16" else torch.float16
+        return torch.autocast(self.device.type, dtype=dtype)
+
+    def _noise(self, n):
+        z = torch.randn(n, self.config.latent_dim, generator=self.gen, device=self.device)
+        if not self.conditional:
+            return z, ()
+        y = torch.randint(0, self.G.n_classes, (n,), generator=self.gen, device=self.device)
+        return z, (y,)
+
+    def _d_step(self, real, y_real):
+        cfg = self.config
+        z, y_fake = self._noise(real.shape[0])
+        with self._autocast():
+            fake = self.G(z, *y_fake).detach()
+            real_out = self.D(real, *y_real).float()
+            fake_out = self.D(fake, *y_fake).float()
+            loss = self.d_loss_fn(real_out, fake_out)
+        critic = (lambda x: self.D(x, *y_real)) if self.conditional else self.D
+        if cfg.gp_weight:
+            loss = loss + cfg.gp_weight * gradient_penalty(critic, real, fake)
+        if cfg.r1_weight:
+            loss = loss + 0.5 * cfg.r1_weight * r1_penalty(critic, real)
+        self.opt_d.zero_grad(set_to_none=True)
+        self.scaler_d.scale(loss).backward()
+        self.scaler_d.step(self.opt_d)
+        self.scaler_d.update()
+        if cfg.clip_value is not None:
+            clip_weights(self.D, cfg.clip_value)
+        return loss.detach(), real_out.detach(), fake_out.detach()
+
+    def _g_step(self, n):
+        z, y_fake = self._noise(n)
+        self.D.requires_grad_(False)  # no D weight gradients in the G step
+        with self._autocast():
+            loss = self.g_loss_fn(self.D(self.G(z, *y_fake), *y_fake).float())
+        self.opt_g.zero_grad(set_to_none=True)
+        self.scaler_g.scale(loss).backward()
+        self.scaler_g.step(self.opt_g)
+        self.scaler_g.update()
+        self.D.requires_grad_(True)
+        return loss.detach()
+
+    def _train_step(self, reals, labels):
+        """reals: (n_critic, B, ...) on the device; labels (n_critic, B) or None.
+
+        Returns a tensor [d_loss, g_loss, d_real, d_fake] (not synchronised)."""
+        for i in range(self.config.n_critic):
+            y_real = (labels[i],) if labels is not None else ()
+            d_loss, real_out, fake_out = self._d_step(reals[i], y_real)
+        g_loss = self._g_step(reals.shape[1])
+        if self.config.loss in PROBABILITY_LOSSES:
+            real_out, fake_out = torch.sigmoid(real_out), torch.sigmoid(fake_out)
+        return torch.stack([d_loss, g_loss, real_out.mean(), fake_out.mean()])
+
+    # ---- data on the device ------------------------------------------------
+    def _to_device(self, x, y):
+        expected = sample_shape(self.config)
+        check_images(x, expected, "training data", bounded=self.config.dataset == "mnist")
+        if self.conditional and y is None:
+            raise ValueError("a conditional model needs labels: fit(x, y)")
+        data = torch.from_numpy(to_native(np.asarray(x, np.float32))).to(self.device)
+        labels = torch.as_tensor(y, dtype=torch.long, device=self.device) if self.conditional else None
+        return data, labels
+
+    def _next_indices(self, n_data):
+        b = self.config.batch_size
+        if self._perm is None or len(self._perm) != n_data or self._pos + b > n_data:
+            self._perm = torch.randperm(n_data, generator=self.gen, device=self.device)
+            self._pos = 0
+        idx = self._perm[self._pos:self._pos + b]
+        self._pos += b
+        return idx
+
+    def _batches(self, data, labels):
+        if len(data) < self.config.batch_size:
+            raise ValueError(f"{len(data)} training samples, fewer than one batch "
+                             f"({self.config.batch_size}); lower batch_size")
+        idx = torch.stack([self._next_indices(len(data)) for _ in range(self.config.n_critic)])
+        return data[idx], (labels[idx] if labels is not None else None)
+
+    # ---- the backend's part of the loop (see ganbook.loop) ----------------
+    def _prepare(self, x, y):
+        return self._to_device(x, y)
+
+    def _step(self, data):
+        return self._step_fn(*self._batches(*data))
+
+    def _rows(self, buffer):
+        return torch.stack(buffer).float().cpu().tolist()
+
+    def _sample(self, z, labels):
+        return sample(self.G, z=z, labels=labels)

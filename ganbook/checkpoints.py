@@ -18,21 +18,23 @@ def checkpoint_name(step: int, suffix: str = "") -> str:
     return f"ckpt-{step:08d}{suffix}"
 
 
-def list_checkpoints(folder: str | os.PathLike) -> list[tuple[int, Path]]:
-    """Complete checkpoints in `folder`, oldest first, as (step, path)."""
+def list_checkpoints(folder: str | os.PathLike, suffix: str | None = None) -> list[tuple[int, Path]]:
+    """Complete checkpoints in `folder`, oldest first, as (step, path).
+
+    suffix ".pt" keeps PyTorch files, "" TensorFlow folders, None both."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
     found = []
     for p in folder.iterdir():
         m = _PATTERN.match(p.name)
-        if m:
+        if m and (suffix is None or (m.group(2) or "") == suffix):
             found.append((int(m.group(1)), p))
     return sorted(found)
 
 
-def newest_checkpoint(folder: str | os.PathLike) -> Path | None:
-    found = list_checkpoints(folder)
+def newest_checkpoint(folder: str | os.PathLike, suffix: str | None = None) -> Path | None:
+    found = list_checkpoints(folder, suffix)
     return found[-1][1] if found else None
 
 

@@ -1,18 +1,156 @@
 """The `ganbook` command line.
 
-    ganbook data [--split test] [--root DIR]   fetch (or find) and verify MNIST, print where
+    ganbook train --framework torch --dataset ring --steps 3000 --out runs/ring
+    ganbook train --framework tf --model dcgan --dataset mnist --steps 5000 --out runs/dcgan \\
+                  --checkpoint-every 500 --resume
+    ganbook sample --checkpoint runs/dcgan --n 64 --out grid.png
+    ganbook data --split all                    fetch (or find) and verify MNIST
+
+Bad arguments exit with status 2, failures at run time with status 1.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+from pathlib import Path
+
+from ganbook.config import DATASETS, LOSSES, MODELS, TrainConfig
+
+TOY_DATASETS = ("ring", "grid", "bimodal")
 
 
-def _cmd_data(args) -> int:
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def _add_train(sub):
+    p = sub.add_parser("train", help="train a GAN, with checkpoints and --resume")
+    p.add_argument("--framework", choices=["torch", "tf"], required=True)
+    p.add_argument("--model", choices=MODELS, default=None,
+                   help="default: toy for the mixtures, dcgan for mnist")
+    p.add_argument("--loss", choices=LOSSES, default="nonsaturating")
+    p.add_argument("--dataset", choices=DATASETS, default="mnist")
+    p.add_argument("--split", choices=["train", "test", "all"], default="train",
+                   help="MNIST split to train on (offline copies may hold only 'test')")
+    p.add_argument("--data-root", default=None, help="local MNIST folder (default: $GANBOOK_DATA or the cache)")
+    p.add_argument("--steps", type=_positive, required=True, help="generator steps in total")
+    p.add_argument("--out", required=True, help="run folder: checkpoints, history.json, samples.png")
+    p.add_argument("--checkpoint-every", type=int, default=0, metavar="K")
+    p.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in --out")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--batch-size", type=_positive, default=None)
+    p.add_argument("--lr-g", type=float, default=None)
+    p.add_argument("--lr-d", type=float, default=None)
+    p.add_argument("--n-critic", type=_positive, default=1)
+    p.add_argument("--gp-weight", type=float, default=0.0)
+    p.add_argument("--latent-dim", type=_positive, default=None, help="default: 2 for the mixtures, 100 for mnist")
+    p.add_argument("--mixed-precision", choices=["bf16", "fp16"], default=None)
+    p.add_argument("--compile", action="store_true", help="torch.compile / XLA")
+    p.add_argument("--device", default=None)
+    p.add_argument("--no-progress", action="store_true")
+    p.set_defaults(func=_cmd_train)
+
+
+def _config_from(args) -> TrainConfig:
+    toy = args.dataset in TOY_DATASETS
+    base = TrainConfig()
+    return TrainConfig(
+        model=args.model or ("toy" if toy else "dcgan"), dataset=args.dataset, loss=args.loss,
+        steps=args.steps, seed=args.seed, n_critic=args.n_critic, gp_weight=args.gp_weight,
+        latent_dim=args.latent_dim or (2 if toy else base.latent_dim),
+        batch_size=args.batch_size or base.batch_size,
+        lr_g=args.lr_g or (3e-4 if toy else base.lr_g), lr_d=args.lr_d or (3e-4 if toy else base.lr_d),
+        checkpoint_every=args.checkpoint_every, mixed_precision=args.mixed_precision,
+        compile=args.compile, progress=not args.no_progress,
+    )
+
+
+def _backend(framework: str):
+    if framework == "tf":
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import importlib
+
+    return importlib.import_module(f"ganbook.{framework}")
+
+
+def _cmd_train(args, parser) -> int:
+    from ganbook import checkpoints
+    from ganbook.datasets import check_pairing, training_data
+
+    try:
+        config = _config_from(args)
+        check_pairing(config)
+    except ValueError as e:
+        parser.error(str(e))
+    out = Path(args.out)
+    if checkpoints.list_checkpoints(out) and not args.resume:
+        parser.error(f"{out} already holds checkpoints; pass --resume to continue, "
+                     "or choose another --out")
+    gb = _backend(args.framework)
+    trainer = gb.Trainer(config, out_dir=out, device=args.device)
+    resumed = args.resume and trainer.resume()
+    print(f"ganbook train: {args.framework} on {gb.describe_device(trainer.device)}; "
+          + (f"resumed at step {trainer.step}" if resumed else "new run"), flush=True)
+    x, y = training_data(config, split=args.split, root=args.data_root)
+    trainer.fit(x, y if config.model == "conditional" else None)
+    _write_json(out / "history.json", trainer.history)
+    print(f"ganbook train: done at step {trainer.step}; checkpoint {trainer.last_checkpoint}")
+    return 0
+
+
+def _write_json(path: Path, obj) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(obj))
+    os.replace(tmp, path)
+
+
+def _framework_of(path: Path) -> str:
+    if path.suffix == ".pt" or (path.is_dir() and any(path.glob("ckpt-*.pt"))):
+        return "torch"
+    if (path / "meta.json").is_file() or (path.is_dir() and any(path.glob("ckpt-*/meta.json"))):
+        return "tf"
+    raise FileNotFoundError(f"no ganbook checkpoint at {path} (expected ckpt-*.pt or ckpt-*/meta.json)")
+
+
+def _add_sample(sub):
+    p = sub.add_parser("sample", help="draw samples from a checkpoint into a PNG")
+    p.add_argument("--checkpoint", required=True, help="a checkpoint, or a run folder (its newest)")
+    p.add_argument("--n", type=_positive, default=64)
+    p.add_argument("--out", required=True, help="PNG file to write")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_cmd_sample)
+
+
+def _cmd_sample(args, parser) -> int:
+    from ganbook import plot
+
+    if not args.out.lower().endswith(".png"):
+        parser.error(f"--out must name a .png file, got {args.out}")
+    path = Path(args.checkpoint)
+    gb = _backend(_framework_of(path))
+    G = gb.load_generator(path)
+    x = gb.sample(G, args.n, seed=args.seed)
+    plot.save_samples(x, G.config, args.out)
+    print(f"ganbook sample: {args.n} samples from {path} -> {args.out}")
+    return 0
+
+
+def _add_data(sub):
+    p = sub.add_parser("data", help="download (or find) and verify MNIST")
+    p.add_argument("--split", choices=["train", "test", "all"], default="all")
+    p.add_argument("--root", default=None, help="a local folder with the .gz files")
+    p.set_defaults(func=_cmd_data)
+
+
+def _cmd_data(args, parser) -> int:
     from ganbook.data import cache_dir, load_mnist
 
-    images, labels = load_mnist(args.split, root=args.root)
+    images, _ = load_mnist(args.split, root=args.root)
     where = args.root or os.environ.get("GANBOOK_DATA") or cache_dir()
     print(f"MNIST {args.split}: {len(images)} images {images.shape[1:]}, verified; from {where}")
     return 0
@@ -21,18 +159,18 @@ def _cmd_data(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ganbook", description="GANs in PyTorch and TensorFlow.")
     sub = parser.add_subparsers(dest="command", required=True)
-    data = sub.add_parser("data", help="download (or find) and verify MNIST")
-    data.add_argument("--split", choices=["train", "test", "all"], default="all")
-    data.add_argument("--root", default=None, help="a local folder with the .gz files")
-    data.set_defaults(func=_cmd_data)
+    for add in (_add_train, _add_sample, _add_data):
+        add(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    sub = parser._subparsers._group_actions[0].choices[args.command]
     try:
-        return args.func(args)
-    except (ValueError, FileNotFoundError) as e:
+        return args.func(args, sub)
+    except (ValueError, FileNotFoundError, FloatingPointError) as e:
         print(f"ganbook {args.command}: error: {e}", file=sys.stderr)
         return 1
 

@@ -91,7 +91,8 @@ class TrainingLoop:
 
     def resume(self, path=None) -> bool:
         """Load the newest checkpoint of out_dir (or `path`); False if there is none."""
-        path = path or (ckpt_files.newest_checkpoint(self.out_dir) if self.out_dir else None)
+        path = path or (ckpt_files.newest_checkpoint(self.out_dir, self.checkpoint.SUFFIX)
+                       if self.out_dir else None)
         if path is None:
             return False
         self.checkpoint.restore(self, path)

@@ -18,6 +18,7 @@ from ganbook import checkpoints as files
 from ganbook.config import TrainConfig, incompatible
 
 FORMAT = "ganbook-tf-1"
+SUFFIX = ""  # a folder
 
 
 def step_of(path) -> int:
@@ -52,7 +53,7 @@ def read_meta(path) -> tuple[Path, dict]:
     """(checkpoint folder, its meta.json) for a checkpoint or a run folder (its newest)."""
     path = Path(path)
     if not (path / "meta.json").is_file():
-        newest = files.newest_checkpoint(path) if path.is_dir() else None
+        newest = files.newest_checkpoint(path, SUFFIX) if path.is_dir() else None
         if newest is None:
             raise FileNotFoundError(f"no ganbook TensorFlow checkpoint (ckpt-*/meta.json) at {path}")
         path = newest

@@ -66,8 +66,8 @@ LOSSES = {
 def _grad_norm_sq(critic, x):
     with tf.GradientTape() as tape:
         tape.watch(x)
-        out = tf.cast(critic(x), tf.float32)
-    grad = tape.gradient(tf.reduce_sum(out), x)
+        total = tf.reduce_sum(tf.cast(critic(x), tf.float32))
+    grad = tape.gradient(total, x)
     return tf.reduce_sum(tf.reshape(grad, [tf.shape(grad)[0], -1]) ** 2, axis=1)  # (N,)
 
 

@@ -15,6 +15,7 @@ from ganbook import checkpoints as files
 from ganbook.config import TrainConfig, incompatible
 
 FORMAT = "ganbook-torch-1"
+SUFFIX = ".pt"
 
 
 def step_of(path) -> int:
@@ -36,7 +37,7 @@ def _state(trainer) -> dict:
                 "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []},
         "data": {"perm": None if trainer._perm is None else trainer._perm.cpu(), "pos": trainer._pos},
         "history": trainer.history,
-        "versions": {"torch": torch.__version__, "python": platform.python_version()},
+        "versions": {"torch": str(torch.__version__), "python": platform.python_version()},
     }
 
 
@@ -44,7 +45,7 @@ def save(trainer, folder) -> Path:
     """Write trainer's state to folder/ckpt-<step>.pt via a temporary file and a rename."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    final = folder / files.checkpoint_name(trainer.step, ".pt")
+    final = folder / files.checkpoint_name(trainer.step, SUFFIX)
     tmp = files.temporary_path(final)
     torch.save(_state(trainer), tmp)
     files.commit(tmp, final)
@@ -55,7 +56,7 @@ def read(path) -> dict:
     """Load a checkpoint dict safely (weights_only=True), checking its format."""
     path = Path(path)
     if path.is_dir():
-        newest = files.newest_checkpoint(path)
+        newest = files.newest_checkpoint(path, SUFFIX)
         if newest is None:
             raise FileNotFoundError(f"no ckpt-*.pt checkpoint in {path}")
         path = newest

@@ -28,9 +28,8 @@ def sample(G, n: int = 64, labels=None, seed: int | None = 0, z=None, batch_size
     G runs in eval mode (BatchNorm uses its running averages), in batches of batch_size.
     """
     device = _device_of(G)
-    if z is None:
-        gen = torch.Generator().manual_seed(seed) if seed is not None else None
-        z = torch.randn(n, G.latent_dim, generator=gen)
+    if z is None:  # drawn with NumPy, so a seed gives the same codes in both backends
+        z = np.random.default_rng(seed).standard_normal((n, G.latent_dim)).astype(np.float32)
     z = torch.as_tensor(np.asarray(z, dtype=np.float32) if not torch.is_tensor(z) else z)
     n = len(z)
     conditional = hasattr(G, "n_classes")

@@ -1,0 +1,173 @@
+"""The two backends mirror each other: names, signatures, parameter counts, loss values."""
+import inspect
+
+import numpy as np
+import pytest
+
+from ganbook.config import TrainConfig
+from tests.backends import FRAMEWORKS, backend
+
+gt, gf = backend("torch"), backend("tf")
+
+
+def _signature(obj):
+    target = obj.__init__ if inspect.isclass(obj) else obj
+    return [(p.name, p.default) for p in inspect.signature(target).parameters.values()]
+
+
+def test_same_public_names():
+    assert gt.__all__ == gf.__all__
+    assert [n for n in dir(gt.losses) if not n.startswith("_") and callable(getattr(gt.losses, n))] == \
+           [n for n in dir(gf.losses) if not n.startswith("_") and callable(getattr(gf.losses, n))]
+
+
+@pytest.mark.parametrize("name", [n for n in gt.__all__ if callable(getattr(gt, n))])
+def test_same_signatures(name):
+    assert _signature(getattr(gt, name)) == _signature(getattr(gf, name))
+
+
+def test_same_loss_signatures_and_trainer_methods():
+    for name in gt.losses.LOSSES:
+        assert gt.losses.LOSSES.keys() == gf.losses.LOSSES.keys()
+    for name in ("gradient_penalty", "r1_penalty", "clip_weights", "d_loss_bce"):
+        assert _signature(getattr(gt.losses, name)) == _signature(getattr(gf.losses, name))
+    public = lambda cls: sorted(n for n in vars(cls) if not n.startswith("_"))  # noqa: E731
+    assert public(gt.Trainer) == public(gf.Trainer)
+
+
+CONFIGS = [
+    dict(model="mlp", dataset="mnist"),
+    dict(model="mlp", dataset="mnist", model_kwargs={"spectral_norm": True, "dropout": 0.3}),
+    dict(model="dcgan", dataset="mnist"),
+    dict(model="dcgan", dataset="mnist", model_kwargs={"spectral_norm": True}),
+    dict(model="toy", dataset="ring", latent_dim=2),
+    dict(model="toy", dataset="bimodal", latent_dim=1),
+    dict(model="conditional", dataset="mnist"),
+]
+
+
+@pytest.mark.parametrize("kw", CONFIGS, ids=lambda kw: f"{kw['model']}-{kw['dataset']}-{len(kw)}")
+def test_same_parameter_counts(kw):
+    config = TrainConfig(**kw)
+    counts = []
+    for fw in FRAMEWORKS:
+        gb = backend(fw)
+        G, D = gb.build_models(config)
+        counts.append((gb.count_params(G), gb.count_params(D)))
+    assert counts[0] == counts[1]
+
+
+def test_known_parameter_counts():
+    # The TF tutorial's DCGAN: 2,305,472 trainable in G (2,330,944 with BN statistics), 212,865 in D.
+    assert gt.count_params(gt.DCGANGenerator()) == 2_305_472
+    assert gt.count_params(gt.DCGANDiscriminator()) == 212_865
+    # The fully connected MNIST GAN: 100-128-256-512-1024-784 and 784-1024-512-256-128-1.
+    assert gt.count_params(gt.MLPGenerator()) == 1_506_448
+    assert gt.count_params(gt.MLPDiscriminator()) == 1_492_993
+
+
+@pytest.mark.parametrize("size", [28, 32, 64])
+def test_dcgan_shapes_for_image_sizes(size):
+    import torch
+    G, D = gt.DCGANGenerator(image_size=size, channels=3), gt.DCGANDiscriminator(image_size=size, channels=3)
+    x = G(torch.randn(2, 100))
+    assert tuple(x.shape) == (2, 3, size, size) and tuple(D(x).shape) == (2, 1)
+    Gf, Df = gf.DCGANGenerator(image_size=size, channels=3), gf.DCGANDiscriminator(image_size=size, channels=3)
+    xf = Gf(np.random.randn(2, 100).astype("float32"))
+    assert tuple(xf.shape) == (2, size, size, 3) and tuple(Df(xf).shape) == (2, 1)
+    assert gt.count_params(G) == gf.count_params(Gf) and gt.count_params(D) == gf.count_params(Df)
+
+
+def test_bad_image_size():
+    for gb in (gt, gf):
+        with pytest.raises(ValueError, match="image_size must be a multiple of 4 \\(28, 32, 64\\), got 30"):
+            gb.DCGANGenerator(image_size=30)
+
+
+def test_dcgan_init_statistics():
+    G = gt.DCGANGenerator()
+    w = G.project[0].weight.detach().numpy()
+    assert abs(w.std() - 0.02) < 0.001 and abs(w.mean()) < 0.001
+    Gf = gf.DCGANGenerator()
+    wf = Gf.net.layers[0].kernel.numpy()
+    assert abs(wf.std() - 0.02) < 0.001 and abs(wf.mean()) < 0.001
+
+
+# ---- losses: same inputs, same values -------------------------------------
+
+def _both(fn_name, *arrays):
+    import tensorflow as tf
+    import torch
+    t = getattr(gt.losses, fn_name)(*[torch.tensor(a) for a in arrays]).item()
+    f = float(getattr(gf.losses, fn_name)(*[tf.constant(a) for a in arrays]))
+    return t, f
+
+
+RNG = np.random.default_rng(0)
+REAL, FAKE = (RNG.normal(0, 3, (64, 1)).astype("float32") for _ in range(2))
+
+
+@pytest.mark.parametrize("name", ["d_loss_bce", "d_loss_lsgan", "d_loss_wasserstein", "d_loss_hinge"])
+def test_d_losses_agree(name):
+    t, f = _both(name, REAL, FAKE)
+    assert abs(t - f) < 1e-5
+
+
+@pytest.mark.parametrize("name", ["g_loss_minimax", "g_loss_nonsaturating", "g_loss_lsgan",
+                                  "g_loss_wasserstein", "g_loss_hinge"])
+def test_g_losses_agree(name):
+    t, f = _both(name, FAKE)
+    assert abs(t - f) < 1e-5
+
+
+def test_losses_against_closed_forms():
+    import torch
+    r, f = torch.tensor([[0.0]]), torch.tensor([[0.0]])  # D = 1/2 everywhere
+    assert abs(gt.losses.d_loss_bce(r, f).item() - 2 * np.log(2)) < 1e-6
+    assert abs(gt.losses.g_loss_minimax(f).item() - np.log(0.5)) < 1e-6
+    assert abs(gt.losses.g_loss_nonsaturating(f).item() - np.log(2)) < 1e-6
+    big = torch.tensor([[100.0]])  # finite for extreme logits
+    assert np.isfinite(gt.losses.d_loss_bce(-big, big).item())
+    assert gt.losses.d_loss_hinge(torch.tensor([[2.0]]), torch.tensor([[-2.0]])).item() == 0.0
+
+
+def _critic_pair(shape):
+    """The same critic D(x) = sum(w * tanh(x)^2) in both frameworks."""
+    import tensorflow as tf
+    import torch
+    w = np.random.default_rng(1).normal(size=shape).astype("float32")
+    wt, wf = torch.tensor(w), tf.constant(w)
+    torch_critic = lambda x: (wt * torch.tanh(x) ** 2).flatten(1).sum(1, keepdim=True)  # noqa: E731
+    tf_critic = lambda x: tf.reshape(tf.reduce_sum(wf * tf.tanh(x) ** 2, axis=list(range(1, len(shape) + 1))), [-1, 1])  # noqa: E731
+    return torch_critic, tf_critic
+
+
+@pytest.mark.parametrize("shape", [(2,), (5, 5, 3), (4, 4, 1)])
+def test_gradient_penalty_and_r1_agree(shape):
+    import tensorflow as tf
+    import torch
+    rng = np.random.default_rng(2)
+    real, fake = (rng.normal(size=(8, *shape)).astype("float32") for _ in range(2))
+    eps = rng.uniform(size=8).astype("float32")
+    ct, cf = _critic_pair(shape)
+    t = gt.losses.gradient_penalty(ct, torch.tensor(real), torch.tensor(fake), torch.tensor(eps)).item()
+    f = float(gf.losses.gradient_penalty(cf, tf.constant(real), tf.constant(fake), tf.constant(eps)))
+    assert abs(t - f) < 1e-5 * max(1, abs(t))
+    t = gt.losses.r1_penalty(ct, torch.tensor(real)).item()
+    f = float(gf.losses.r1_penalty(cf, tf.constant(real)))
+    assert abs(t - f) < 1e-5 * max(1, abs(t))
+    # closed form for a linear critic D(x) = sum(w x): the gradient is w everywhere
+    w = rng.normal(size=shape).astype("float32")
+    lin = lambda x: (torch.tensor(w) * x).flatten(1).sum(1, keepdim=True)  # noqa: E731
+    expected = (np.linalg.norm(w) - 1) ** 2
+    assert abs(gt.losses.gradient_penalty(lin, torch.tensor(real), torch.tensor(fake)).item() - expected) < 1e-4
+
+
+def test_gradient_penalty_finite_when_gradient_is_zero():
+    import torch
+    w = torch.zeros(1, requires_grad=True)
+    critic = lambda x: (w * x).sum(1, keepdim=True)  # noqa: E731  gradient wrt x is 0
+    x = torch.randn(4, 3)
+    gp = gt.losses.gradient_penalty(critic, x, x)
+    gp.backward()
+    assert torch.isfinite(gp) and abs(gp.item() - 1.0) < 1e-5 and torch.isfinite(w.grad).all()

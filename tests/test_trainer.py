@@ -1,0 +1,184 @@
+"""The trainer in each backend: learning, reproducibility, checkpoints, guards, options."""
+import numpy as np
+import pytest
+
+from ganbook.config import TrainConfig
+from ganbook.data import mixture_centers
+from ganbook.datasets import training_data
+from ganbook.metrics import mode_coverage
+from tests.backends import backend, each_backend
+
+TOY = dict(model="toy", dataset="ring", latent_dim=2, batch_size=64, lr_g=3e-4, lr_d=3e-4,
+           progress=False, log_every=5)
+
+
+def _toy(fw, out_dir=None, **kw):
+    config = TrainConfig(**{**TOY, **kw})
+    x, _ = training_data(config)
+    return backend(fw).Trainer(config, out_dir=out_dir), x[:5000]
+
+
+@each_backend
+def test_learns_the_ring(fw):
+    """A short CPU run covers at least 6 of the 8 modes (a collapsed or idle G fails)."""
+    config = TrainConfig(**{**TOY, "batch_size": 256, "steps": 3000, "log_every": 500})
+    x, _ = training_data(config)
+    trainer = backend(fw).Trainer(config)
+    trainer.fit(x)
+    centers, std = mixture_centers("ring")
+    result = mode_coverage(trainer.generate(2500, seed=1), centers, std)
+    assert result["modes"] >= 6, result
+
+
+@each_backend
+def test_same_seed_same_history(fw):
+    runs = []
+    for seed in (3, 3, 4):
+        trainer, x = _toy(fw, seed=seed)
+        runs.append(trainer.fit(x, steps=15))
+    assert runs[0] == runs[1]
+    assert runs[0]["d_loss"] != runs[2]["d_loss"]
+    assert runs[0]["step"] == list(range(1, 16))
+
+
+@each_backend
+def test_resume_continues_exactly(fw, tmp_path):
+    straight, x = _toy(fw)
+    straight.fit(x, steps=20)
+    first, _ = _toy(fw, out_dir=tmp_path)
+    first.fit(x, steps=10)
+    assert (tmp_path / ("ckpt-00000010" + (".pt" if fw == "torch" else ""))).exists()
+    second, _ = _toy(fw, out_dir=tmp_path)
+    assert second.resume() and second.step == 10
+    second.fit(x, steps=20)
+    np.testing.assert_allclose(second.history["d_loss"], straight.history["d_loss"], rtol=1e-5)
+    np.testing.assert_allclose(second.history["g_loss"], straight.history["g_loss"], rtol=1e-5)
+
+
+@each_backend
+def test_checkpoints_every_k_and_pruned(fw, tmp_path):
+    trainer, x = _toy(fw, out_dir=tmp_path, checkpoint_every=4, keep_checkpoints=2)
+    trainer.fit(x, steps=10)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    suffix = ".pt" if fw == "torch" else ""
+    assert names == [f"ckpt-00000008{suffix}", f"ckpt-00000010{suffix}"]
+
+
+@each_backend
+def test_resume_with_other_config_is_refused(fw, tmp_path):
+    trainer, x = _toy(fw, out_dir=tmp_path)
+    trainer.fit(x, steps=3)
+    other, _ = _toy(fw, out_dir=tmp_path, lr_d=1e-2, loss="hinge")
+    with pytest.raises(ValueError, match=r"another config \(loss: 'nonsaturating' -> 'hinge'; "
+                                         r"lr_d: 0.0003 -> 0.01\); resume with the same settings"):
+        other.resume()
+
+
+def test_checkpoint_of_other_framework_or_garbage_is_refused(tmp_path):
+    bad = tmp_path / "ckpt-00000001.pt"
+    bad.write_bytes(b"garbage")
+    with pytest.raises(ValueError, match="is not a readable ganbook PyTorch checkpoint"):
+        backend("torch").load_generator(bad)
+    with pytest.raises(FileNotFoundError, match="no ganbook TensorFlow checkpoint"):
+        backend("tf").load_generator(tmp_path)
+
+
+@each_backend
+def test_load_generator_and_sample_in_one_line(fw, tmp_path):
+    trainer, x = _toy(fw, out_dir=tmp_path)
+    trainer.fit(x, steps=5)
+    gb = backend(fw)
+    samples = gb.sample(gb.load_generator(tmp_path), 16, seed=7)
+    np.testing.assert_allclose(samples, trainer.generate(16, seed=7), rtol=1e-5, atol=1e-6)
+    assert samples.shape == (16, 2) and samples.dtype == np.float32
+
+
+@each_backend
+def test_nan_stops_and_keeps_last_good_checkpoint(fw, tmp_path):
+    trainer, x = _toy(fw, out_dir=tmp_path)
+    trainer.fit(x, steps=5)
+    good = trainer.last_checkpoint
+    weights = trainer.D.parameters() if fw == "torch" else trainer.D.trainable_weights
+    first = next(iter(weights))
+    if fw == "torch":
+        first.data.fill_(float("nan"))
+    else:
+        first.assign(np.full(first.shape, np.nan, np.float32))
+    with pytest.raises(backend(fw).TrainingDivergedError,
+                       match=rf"training diverged at step 6: d_loss=nan.*the last good checkpoint is {good}"):
+        trainer.fit(x, steps=12)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [good.name]
+
+
+@each_backend
+def test_bad_data_is_refused_before_training(fw):
+    config = TrainConfig(model="mlp", dataset="mnist", steps=2, progress=False)
+    trainer = backend(fw).Trainer(config)
+    with pytest.raises(ValueError, match=r"lies in \[0, 255\], outside \[-1, 1\]"):
+        trainer.fit(np.full((8, 784), 255.0, np.float32) * (np.arange(784) > 0))
+    with pytest.raises(ValueError, match=r"samples of shape \(28, 28\), the model expects \(784,\)"):
+        trainer.fit(np.zeros((8, 28, 28), np.float32))
+    assert trainer.step == 0
+
+
+@each_backend
+def test_fewer_samples_than_a_batch(fw):
+    trainer, x = _toy(fw)
+    with pytest.raises(ValueError, match="10 training samples, fewer than one batch \\(64\\)"):
+        trainer.fit(x[:10], steps=1)
+
+
+@each_backend
+@pytest.mark.parametrize("kw", [
+    dict(loss="wgan", gp_weight=10.0, n_critic=3),
+    dict(loss="wgan", clip_value=0.01, n_critic=2),
+    dict(loss="hinge", r1_weight=1.0, model_kwargs={"spectral_norm": True}),
+    dict(loss="lsgan"),
+    dict(loss="minimax", mixed_precision="bf16"),
+], ids=["wgan-gp", "wgan-clip", "hinge-r1-sn", "lsgan", "minimax-bf16"])
+def test_loss_options_train(fw, kw):
+    trainer, x = _toy(fw, **kw)
+    history = trainer.fit(x, steps=6)
+    assert len(history["d_loss"]) == 6 and np.isfinite(history["d_loss"]).all()
+    if kw.get("clip_value"):
+        weights = trainer.D.parameters() if fw == "torch" else trainer.D.trainable_weights
+        assert max(float(np.abs(np.asarray(w.detach() if fw == "torch" else w)).max()) for w in weights) <= 0.01 + 1e-7
+
+
+@each_backend
+def test_fp16_needs_a_gpu(fw):
+    with pytest.raises(ValueError, match="mixed_precision='fp16' needs a"):
+        _toy(fw, mixed_precision="fp16")
+
+
+@each_backend
+def test_dcgan_and_conditional_on_real_digits(fw, data_root):
+    for model in ("dcgan", "conditional"):
+        config = TrainConfig(model=model, dataset="mnist", batch_size=16, sample_every=2,
+                             n_samples=8, progress=False, log_every=1)
+        x, y = training_data(config, split="test", root=data_root)
+        seen = []
+        trainer = backend(fw).Trainer(config, hooks=[lambda t: seen.append(t.step)])
+        trainer.fit(x[:256], y[:256], steps=3)
+        assert seen == [2, 3]
+        step, samples = trainer.samples[-1]
+        assert step == 3 and samples.shape == (8,) + x.shape[1:]
+        assert samples.min() >= -1 and samples.max() <= 1
+        assert set(trainer.history) == {"step", "d_loss", "g_loss", "d_real", "d_fake"}
+        assert 0 < trainer.history["d_real"][-1] < 1
+
+
+@each_backend
+def test_conditional_needs_labels(fw):
+    trainer = backend(fw).Trainer(TrainConfig(model="conditional", dataset="mnist", progress=False))
+    with pytest.raises(ValueError, match=r"a conditional model needs labels: fit\(x, y\)"):
+        trainer.fit(np.zeros((300, 784), np.float32))
+
+
+@each_backend
+def test_compiled_step_gives_the_same_losses(fw):
+    eager, x = _toy(fw)
+    compiled, _ = _toy(fw, compile=True)
+    a, b = eager.fit(x, steps=3), compiled.fit(x, steps=3)
+    # XLA may reorder floating-point work: equal to 1e-3, not bit for bit
+    np.testing.assert_allclose(a["d_loss"], b["d_loss"], rtol=1e-3)

@@ -21,7 +21,8 @@ def _toy(fw, out_dir=None, **kw):
 @each_backend
 def test_learns_the_ring(fw):
     """A short CPU run covers at least 6 of the 8 modes (a collapsed or idle G fails)."""
-    config = TrainConfig(**{**TOY, "batch_size": 256, "steps": 3000, "log_every": 500})
+    config = TrainConfig(**{**TOY, "batch_size": 512, "steps": 4000, "lr_g": 5e-4, "lr_d": 5e-4,
+                            "log_every": 500})
     x, _ = training_data(config)
     trainer = backend(fw).Trainer(config)
     trainer.fit(x)
@@ -124,7 +125,7 @@ def test_bad_data_is_refused_before_training(fw):
 @each_backend
 def test_fewer_samples_than_a_batch(fw):
     trainer, x = _toy(fw)
-    with pytest.raises(ValueError, match="10 training samples, fewer than one batch \\(64\\)"):
+    with pytest.raises(ValueError, match=r"10 training samples, fewer than one step.s batches \(1 x 64\); lower batch_size"):
         trainer.fit(x[:10], steps=1)
 
 

@@ -85,17 +85,18 @@ class Trainer(TrainingLoop):
             grads = tape.gradient(loss, variables)
         opt.apply_gradients(zip(grads, variables))
 
-    def _d_step(self, real, y_real):
+    def _d_step(self, real, y_real, fake, y_fake):
+        """One D update on a real batch and a (gradient-stopped) generated batch."""
         cfg = self.config
-        z, y_fake = self._noise(tf.shape(real)[0])
-        fake = tf.stop_gradient(self.G(z, *y_fake, training=True))
+        fake = tf.cast(fake, real.dtype)  # bf16/fp16 under mixed precision
 
         def critic(x):
             return self.D(x, *y_real, training=True)
 
         with tf.GradientTape() as tape:
-            real_out = tf.cast(self.D(real, *y_real, training=True), tf.float32)
-            fake_out = tf.cast(self.D(fake, *y_fake, training=True), tf.float32)
+            # D has no batch-dependent layers, so both batches go through it as one.
+            both = [tf.concat([a, b], 0) for a, b in zip((real, *y_real), (fake, *y_fake))]
+            real_out, fake_out = tf.split(tf.cast(self.D(*both, training=True), tf.float32), 2)
             loss = self.d_loss_fn(real_out, fake_out)
             if cfg.gp_weight:
                 eps = self.gen.uniform([tf.shape(real)[0]])
@@ -107,23 +108,32 @@ class Trainer(TrainingLoop):
             clip_weights(self.D, cfg.clip_value)
         return loss, real_out, fake_out
 
-    def _g_step(self, n):
-        z, y_fake = self._noise(n)
-        with tf.GradientTape() as tape:
-            out = self.D(self.G(z, *y_fake, training=True), *y_fake, training=True)
-            loss = self.g_loss_fn(tf.cast(out, tf.float32))
+    def _g_step(self, tape, fake, y_fake):
+        """One G update, scoring `fake` (recorded on `tape`) with the updated D."""
+        with tape:
+            loss = self.g_loss_fn(tf.cast(self.D(fake, *y_fake, training=True), tf.float32))
         self._apply(self.opt_g, tape, loss, self.G.trainable_variables)
         return loss
 
-    def _train_step(self, data, labels, idx):
-        """data: the device-resident data set; idx: (n_critic, B) batch indices.
+    def _train_step(self, data, labels, perm, pos):
+        """data: the device-resident data set; perm[pos:pos + n_critic*B]: this step's indices.
 
-        Returns a tensor [d_loss, g_loss, d_real, d_fake]."""
-        for i in range(self.config.n_critic):
+        The G step reuses the fakes of the last D step, so G runs forward once
+        per D step. Returns a tensor [d_loss, g_loss, d_real, d_fake]."""
+        n, b = self.config.n_critic, self.config.batch_size
+        idx = tf.reshape(perm[pos:pos + n * b], [n, b])
+        for i in range(n):
             real = tf.gather(data, idx[i])
             y_real = (tf.gather(labels, idx[i]),) if labels is not None else ()
-            d_loss, real_out, fake_out = self._d_step(real, y_real)
-        g_loss = self._g_step(tf.shape(idx)[1])
+            z, y_fake = self._noise(tf.shape(real)[0])
+            g_tape = tf.GradientTape()
+            if i == n - 1:
+                with g_tape:
+                    fake = self.G(z, *y_fake, training=True)
+            else:
+                fake = self.G(z, *y_fake, training=True)
+            d_loss, real_out, fake_out = self._d_step(real, y_real, tf.stop_gradient(fake), y_fake)
+        g_loss = self._g_step(g_tape, fake, y_fake)
         if self.config.loss in PROBABILITY_LOSSES:
             real_out, fake_out = tf.sigmoid(real_out), tf.sigmoid(fake_out)
         return tf.stack([d_loss, g_loss, tf.reduce_mean(real_out), tf.reduce_mean(fake_out)])
@@ -139,21 +149,19 @@ class Trainer(TrainingLoop):
             labels = tf.constant(np.asarray(y), tf.int32) if self.conditional else None
         return data, labels
 
-    def _next_indices(self, n_data):
-        b = self.config.batch_size
-        if self._perm is None or int(self._perm.shape[0]) != n_data or self._pos + b > n_data:
+    def _next_position(self, n_data):
+        """Where this step's n_critic batches start in the epoch's permutation."""
+        need = self.config.batch_size * self.config.n_critic
+        if n_data < need:
+            raise ValueError(f"{n_data} training samples, fewer than one step's batches "
+                             f"({self.config.n_critic} x {self.config.batch_size}); lower batch_size")
+        if self._perm is None or int(self._perm.shape[0]) != n_data or self._pos + need > n_data:
             with tf.device(self.device):
                 self._perm = tf.argsort(self.gen.uniform([n_data]))
             self._pos = 0
-        idx = self._perm[self._pos:self._pos + b]
-        self._pos += b
-        return idx
-
-    def _batches(self, data):
-        if int(data.shape[0]) < self.config.batch_size:
-            raise ValueError(f"{int(data.shape[0])} training samples, fewer than one batch "
-                             f"({self.config.batch_size}); lower batch_size")
-        return tf.stack([self._next_indices(int(data.shape[0])) for _ in range(self.config.n_critic)])
+        pos = self._pos
+        self._pos += need
+        return tf.constant(pos, tf.int32)
 
     # ---- the backend's part of the loop (see ganbook.loop) ----------------
     def _prepare(self, x, y):
@@ -161,7 +169,8 @@ class Trainer(TrainingLoop):
 
     def _step(self, data):
         data, labels = data
-        return self._step_fn(data, labels, self._batches(data))
+        pos = self._next_position(int(data.shape[0]))
+        return self._step_fn(data, labels, self._perm, pos)
 
     def _rows(self, buffer):
         return tf.stack(buffer).numpy().astype(np.float64).tolist()

@@ -66,13 +66,13 @@ class Trainer(TrainingLoop):
         y = torch.randint(0, self.G.n_classes, (n,), generator=self.gen, device=self.device)
         return z, (y,)
 
-    def _d_step(self, real, y_real):
+    def _d_step(self, real, y_real, fake, y_fake):
+        """One D update on a real batch and a (detached) generated batch."""
         cfg = self.config
-        z, y_fake = self._noise(real.shape[0])
         with self._autocast():
-            fake = self.G(z, *y_fake).detach()
-            real_out = self.D(real, *y_real).float()
-            fake_out = self.D(fake, *y_fake).float()
+            # D has no batch-dependent layers, so both batches go through it as one.
+            both = [torch.cat([a, b]) for a, b in zip((real, *y_real), (fake, *y_fake))]
+            real_out, fake_out = self.D(*both).float().chunk(2)
             loss = self.d_loss_fn(real_out, fake_out)
         critic = (lambda x: self.D(x, *y_real)) if self.conditional else self.D
         if cfg.gp_weight:
@@ -87,11 +87,11 @@ class Trainer(TrainingLoop):
             clip_weights(self.D, cfg.clip_value)
         return loss.detach(), real_out.detach(), fake_out.detach()
 
-    def _g_step(self, n):
-        z, y_fake = self._noise(n)
+    def _g_step(self, fake, y_fake):
+        """One G update, scoring `fake` (still attached to G's graph) with the updated D."""
         self.D.requires_grad_(False)  # no D weight gradients in the G step
         with self._autocast():
-            loss = self.g_loss_fn(self.D(self.G(z, *y_fake), *y_fake).float())
+            loss = self.g_loss_fn(self.D(fake, *y_fake).float())
         self.opt_g.zero_grad(set_to_none=True)
         self.scaler_g.scale(loss).backward()
         self.scaler_g.step(self.opt_g)
@@ -102,11 +102,17 @@ class Trainer(TrainingLoop):
     def _train_step(self, reals, labels):
         """reals: (n_critic, B, ...) on the device; labels (n_critic, B) or None.
 
-        Returns a tensor [d_loss, g_loss, d_real, d_fake] (not synchronised)."""
-        for i in range(self.config.n_critic):
+        The G step reuses the fakes of the last D step (as pytorch/examples does),
+        so G runs forward once per D step. Returns a tensor
+        [d_loss, g_loss, d_real, d_fake] (not synchronised)."""
+        n = self.config.n_critic
+        for i in range(n):
             y_real = (labels[i],) if labels is not None else ()
-            d_loss, real_out, fake_out = self._d_step(reals[i], y_real)
-        g_loss = self._g_step(reals.shape[1])
+            z, y_fake = self._noise(reals.shape[1])
+            with torch.set_grad_enabled(i == n - 1), self._autocast():
+                fake = self.G(z, *y_fake)
+            d_loss, real_out, fake_out = self._d_step(reals[i], y_real, fake.detach(), y_fake)
+        g_loss = self._g_step(fake, y_fake)
         if self.config.loss in PROBABILITY_LOSSES:
             real_out, fake_out = torch.sigmoid(real_out), torch.sigmoid(fake_out)
         return torch.stack([d_loss, g_loss, real_out.mean(), fake_out.mean()])
@@ -121,20 +127,23 @@ class Trainer(TrainingLoop):
         labels = torch.as_tensor(y, dtype=torch.long, device=self.device) if self.conditional else None
         return data, labels
 
-    def _next_indices(self, n_data):
-        b = self.config.batch_size
-        if self._perm is None or len(self._perm) != n_data or self._pos + b > n_data:
+    def _next_position(self, n_data):
+        """Where this step's n_critic batches start in the epoch's permutation."""
+        need = self.config.batch_size * self.config.n_critic
+        if n_data < need:
+            raise ValueError(f"{n_data} training samples, fewer than one step's batches "
+                             f"({self.config.n_critic} x {self.config.batch_size}); lower batch_size")
+        if self._perm is None or len(self._perm) != n_data or self._pos + need > n_data:
             self._perm = torch.randperm(n_data, generator=self.gen, device=self.device)
             self._pos = 0
-        idx = self._perm[self._pos:self._pos + b]
-        self._pos += b
-        return idx
+        pos = self._pos
+        self._pos += need
+        return pos
 
     def _batches(self, data, labels):
-        if len(data) < self.config.batch_size:
-            raise ValueError(f"{len(data)} training samples, fewer than one batch "
-                             f"({self.config.batch_size}); lower batch_size")
-        idx = torch.stack([self._next_indices(len(data)) for _ in range(self.config.n_critic)])
+        pos = self._next_position(len(data))
+        n, b = self.config.n_critic, self.config.batch_size
+        idx = self._perm[pos:pos + n * b].view(n, b)
         return data[idx], (labels[idx] if labels is not None else None)
 
     # ---- the backend's part of the loop (see ganbook.loop) ----------------

@@ -1,0 +1,144 @@
+"""Training throughput: ganbook's Trainer against a plain hand-written loop, same model.
+
+    python benchmarks/throughput.py [--steps 30] [--batch-size 256] [--repeats 2]
+
+For each framework and each MNIST model (mlp, dcgan), the two loops run
+alternately in one process (A B A B ...) so that machine-speed swings hit
+both; the table gives images per second (median over repeats) and the ratio
+ganbook / plain. The plain loops follow pytorch/examples (torch) and the
+TensorFlow DCGAN tutorial's tf.function step (tf), on ganbook's own networks.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+
+from ganbook.config import TrainConfig  # noqa: E402
+
+
+def fake_data(config, n=4096):
+    """Random data of MNIST's shape in [-1, 1]: throughput does not depend on content."""
+    from ganbook.datasets import sample_shape
+    rng = np.random.default_rng(0)
+    return rng.uniform(-1, 1, (n,) + sample_shape(config)).astype(np.float32)
+
+
+# ---- plain loops ---------------------------------------------------------
+
+def plain_torch(config, x, steps):
+    """The pytorch/examples DCGAN loop: BCEWithLogits, one G forward reused for the G step."""
+    import torch
+    from ganbook.torch import build_models, to_native
+    torch.manual_seed(0)
+    G, D = build_models(config)
+    opt_g = torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=config.betas)
+    opt_d = torch.optim.Adam(D.parameters(), lr=config.lr_d, betas=config.betas)
+    bce = torch.nn.BCEWithLogitsLoss()
+    data = torch.from_numpy(to_native(x))
+    b = config.batch_size
+    ones, zeros = torch.ones(b, 1), torch.zeros(b, 1)
+
+    def step(i):
+        real = data[(i * b) % (len(data) - b):][:b]
+        D.zero_grad()
+        err_real = bce(D(real), ones)
+        err_real.backward()
+        fake = G(torch.randn(b, config.latent_dim))
+        err_fake = bce(D(fake.detach()), zeros)
+        err_fake.backward()
+        opt_d.step()
+        G.zero_grad()
+        bce(D(fake), ones).backward()
+        opt_g.step()
+    return step
+
+
+def plain_tf(config, x, steps):
+    """The TensorFlow DCGAN tutorial's train_step: one tf.function, two tapes."""
+    import keras
+    import tensorflow as tf
+    from ganbook.tf import build_models
+    keras.utils.set_random_seed(0)
+    G, D = build_models(config)
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+    opt_g = keras.optimizers.Adam(config.lr_g, beta_1=config.betas[0])
+    opt_d = keras.optimizers.Adam(config.lr_d, beta_1=config.betas[0])
+    data = tf.constant(x)
+    b = config.batch_size
+
+    @tf.function
+    def train_step(images):
+        noise = tf.random.normal([b, config.latent_dim])
+        with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
+            generated = G(noise, training=True)
+            real_output = D(images, training=True)
+            fake_output = D(generated, training=True)
+            gen_loss = bce(tf.ones_like(fake_output), fake_output)
+            disc_loss = bce(tf.ones_like(real_output), real_output) + bce(tf.zeros_like(fake_output), fake_output)
+        opt_g.apply_gradients(zip(gen_tape.gradient(gen_loss, G.trainable_variables), G.trainable_variables))
+        opt_d.apply_gradients(zip(disc_tape.gradient(disc_loss, D.trainable_variables), D.trainable_variables))
+
+    def step(i):
+        start = (i * b) % (len(x) - b)
+        train_step(data[start:start + b])
+    return step
+
+
+def ganbook_loop(framework, config, x):
+    import importlib
+    gb = importlib.import_module(f"ganbook.{framework}")
+    trainer = gb.Trainer(config.replace(progress=False, log_every=10_000))
+    data = trainer._prepare(x, None)
+    buffer = []
+
+    def step(i):
+        buffer.append(trainer._step(data))
+        if len(buffer) == 10:  # synchronise as the Trainer's history does
+            trainer._rows(buffer)
+            buffer.clear()
+    return step
+
+
+def timed(step, steps, warmup=3):
+    for i in range(warmup):
+        step(i)
+    start = time.perf_counter()
+    for i in range(steps):
+        step(warmup + i)
+    return time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--frameworks", default="torch,tf")
+    parser.add_argument("--models", default="mlp,dcgan")
+    args = parser.parse_args()
+    print(f"# {platform.node()} {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
+          f"python {platform.python_version()}; batch {args.batch_size}, {args.steps} steps x {args.repeats}")
+    print(f"{'framework':9} {'model':6} {'plain img/s':>12} {'ganbook img/s':>14} {'ratio':>6}")
+    for fw in args.frameworks.split(","):
+        plain = plain_torch if fw == "torch" else plain_tf
+        for model in args.models.split(","):
+            config = TrainConfig(model=model, dataset="mnist", batch_size=args.batch_size)
+            x = fake_data(config)
+            loops = {"plain": plain(config, x, args.steps), "ganbook": ganbook_loop(fw, config, x)}
+            rates = {k: [] for k in loops}
+            for _ in range(args.repeats):
+                for name, step in loops.items():
+                    rates[name].append(args.steps * args.batch_size / timed(step, args.steps))
+            p, g = statistics.median(rates["plain"]), statistics.median(rates["ganbook"])
+            print(f"{fw:9} {model:6} {p:12.0f} {g:14.0f} {g / p:6.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

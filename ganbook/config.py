@@ -110,3 +110,13 @@ def incompatible(saved: dict, current: dict) -> list[str]:
         if a != b:
             diffs.append(f"{key}: {a!r} -> {b!r}")
     return diffs
+
+
+def require_compatible(saved: dict, current: dict, path) -> None:
+    """Raise ValueError naming every differing field if checkpoint `path` has another config."""
+    diffs = incompatible(saved, current)
+    if diffs:
+        raise ValueError(
+            f"checkpoint {path} was written by a run with another config ({'; '.join(diffs)}); "
+            "resume with the same settings or use a new output folder"
+        )

@@ -15,7 +15,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganbook import checkpoints as files
-from ganbook.config import TrainConfig, incompatible
+from ganbook.config import TrainConfig, require_compatible
 
 FORMAT = "ganbook-tf-1"
 SUFFIX = ""  # a folder
@@ -69,12 +69,7 @@ def read_meta(path) -> tuple[Path, dict]:
 def restore(trainer, path) -> None:
     """Load the full state of checkpoint `path` into `trainer`, refusing another config."""
     path, meta = read_meta(path)
-    diffs = incompatible(meta["config"], trainer.config.to_dict())
-    if diffs:
-        raise ValueError(
-            f"checkpoint {path} was written by a run with another config ({'; '.join(diffs)}); "
-            "resume with the same settings or use a new output folder"
-        )
+    require_compatible(meta["config"], trainer.config.to_dict(), path)
     try:
         _tracked(trainer).read(str(path / "state")).assert_existing_objects_matched()
     except (AssertionError, ValueError, tf.errors.OpError) as e:

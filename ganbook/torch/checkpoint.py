@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 
 from ganbook import checkpoints as files
-from ganbook.config import TrainConfig, incompatible
+from ganbook.config import TrainConfig, require_compatible
 
 FORMAT = "ganbook-torch-1"
 SUFFIX = ".pt"
@@ -74,12 +74,7 @@ def read(path) -> dict:
 def restore(trainer, path) -> None:
     """Load the full state of checkpoint `path` into `trainer`, refusing another config."""
     state = read(path)
-    diffs = incompatible(state["config"], trainer.config.to_dict())
-    if diffs:
-        raise ValueError(
-            f"checkpoint {path} was written by a run with another config ({'; '.join(diffs)}); "
-            "resume with the same settings or use a new output folder"
-        )
+    require_compatible(state["config"], trainer.config.to_dict(), path)
     try:
         trainer.G.load_state_dict(state["G"])
         trainer.D.load_state_dict(state["D"])

@@ -9,7 +9,17 @@ import dataclasses
 from dataclasses import dataclass, field
 
 MODELS = ("mlp", "dcgan", "toy", "conditional")
-LOSSES = ("nonsaturating", "minimax", "lsgan", "wgan", "hinge")
+# Each loss name -> (D loss, G loss) function names, the same in both backends' losses modules.
+LOSS_FUNCTIONS = {
+    "nonsaturating": ("d_loss_bce", "g_loss_nonsaturating"),
+    "minimax": ("d_loss_bce", "g_loss_minimax"),
+    "lsgan": ("d_loss_lsgan", "g_loss_lsgan"),
+    "wgan": ("d_loss_wasserstein", "g_loss_wasserstein"),
+    "hinge": ("d_loss_hinge", "g_loss_hinge"),
+}
+LOSSES = tuple(LOSS_FUNCTIONS)
+# Losses on logits, whose D outputs the history reports as probabilities sigma(logit).
+PROBABILITY_LOSSES = ("nonsaturating", "minimax")
 DATASETS = ("mnist", "ring", "grid", "bimodal")
 PRECISIONS = (None, "bf16", "fp16")
 

@@ -6,7 +6,6 @@ its own layout once (PyTorch: channels-first) when the data goes to the device.
 """
 from __future__ import annotations
 
-import numpy as np
 
 from ganbook.config import TrainConfig
 from ganbook.data import load_mnist, mixture, scale

@@ -5,6 +5,8 @@ returns a scalar to minimise. sigma is the logistic sigmoid, D = sigma(logit).
 """
 from __future__ import annotations
 
+from ganbook.config import LOSS_FUNCTIONS
+
 import tensorflow as tf
 
 
@@ -54,13 +56,7 @@ def d_loss_hinge(real_scores, fake_scores):
 
 g_loss_hinge = g_loss_wasserstein  # hinge G loss: -E[D(G(z))]
 
-LOSSES = {
-    "nonsaturating": (d_loss_bce, g_loss_nonsaturating),
-    "minimax": (d_loss_bce, g_loss_minimax),
-    "lsgan": (d_loss_lsgan, g_loss_lsgan),
-    "wgan": (d_loss_wasserstein, g_loss_wasserstein),
-    "hinge": (d_loss_hinge, g_loss_hinge),
-}
+LOSSES = {name: (globals()[d], globals()[g]) for name, (d, g) in LOSS_FUNCTIONS.items()}
 
 
 def _grad_norm_sq(critic, x):

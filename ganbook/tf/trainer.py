@@ -10,7 +10,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganbook.config import TrainConfig
+from ganbook.config import PROBABILITY_LOSSES, TrainConfig
 from ganbook.data import check_images
 from ganbook.datasets import sample_shape
 from ganbook.loop import TrainingLoop
@@ -21,7 +21,6 @@ from ganbook.tf.losses import LOSSES, clip_weights, gradient_penalty, r1_penalty
 from ganbook.tf.models import build_models
 from ganbook.tf.sampling import sample, to_native
 
-PROBABILITY_LOSSES = ("nonsaturating", "minimax")
 POLICIES = {None: "float32", "bf16": "mixed_bfloat16", "fp16": "mixed_float16"}
 
 

@@ -10,7 +10,7 @@ import contextlib
 import numpy as np
 import torch
 
-from ganbook.config import TrainConfig
+from ganbook.config import PROBABILITY_LOSSES, TrainConfig
 from ganbook.data import check_images
 from ganbook.datasets import sample_shape
 from ganbook.loop import TrainingLoop
@@ -21,7 +21,6 @@ from ganbook.torch.losses import LOSSES, clip_weights, gradient_penalty, r1_pena
 from ganbook.torch.models import build_models
 from ganbook.torch.sampling import sample, to_native
 
-PROBABILITY_LOSSES = ("nonsaturating", "minimax")
 
 
 class Trainer(TrainingLoop):

@@ -2,11 +2,13 @@
 
     python benchmarks/throughput.py [--steps 30] [--batch-size 256] [--repeats 2]
 
-For each framework and each MNIST model (mlp, dcgan), the two loops run
-alternately in one process (A B A B ...) so that machine-speed swings hit
-both; the table gives images per second (median over repeats) and the ratio
-ganbook / plain. The plain loops follow pytorch/examples (torch) and the
-TensorFlow DCGAN tutorial's tf.function step (tf), on ganbook's own networks.
+For each framework, each MNIST model (mlp, dcgan) and each update rule, the
+two loops run alternately in one process (A B A B ...) so that machine-speed
+swings hit both; the table gives images per second (median over repeats) and
+the ratio ganbook / plain. The plain loops are written by hand on ganbook's own
+networks: "alternating" follows pytorch/examples' DCGAN loop, "simultaneous"
+the TensorFlow DCGAN tutorial's tf.function step (one forward pass, both
+updates). ganbook's default is alternating; `TrainConfig(update=...)` picks.
 """
 from __future__ import annotations
 
@@ -18,9 +20,9 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from ganbook.config import TrainConfig  # noqa: E402
+from ganbook.config import TrainConfig
 
 
 def fake_data(config, n=4096):
@@ -31,10 +33,13 @@ def fake_data(config, n=4096):
 
 
 # ---- plain loops ---------------------------------------------------------
+# One per framework and update rule; each returns step(i), one G step on batch i.
 
-def plain_torch(config, x, steps):
-    """The pytorch/examples DCGAN loop: BCEWithLogits, one G forward reused for the G step."""
+def plain_torch(config, x):
+    """alternating: the pytorch/examples DCGAN loop (BCEWithLogits, the D step's fakes
+    reused for the G step); simultaneous: one forward, both gradients, both updates."""
     import torch
+
     from ganbook.torch import build_models, to_native
     torch.manual_seed(0)
     G, D = build_models(config)
@@ -45,7 +50,7 @@ def plain_torch(config, x, steps):
     b = config.batch_size
     ones, zeros = torch.ones(b, 1), torch.zeros(b, 1)
 
-    def step(i):
+    def alternating(i):
         real = data[(i * b) % (len(data) - b):][:b]
         D.zero_grad()
         err_real = bce(D(real), ones)
@@ -57,13 +62,28 @@ def plain_torch(config, x, steps):
         G.zero_grad()
         bce(D(fake), ones).backward()
         opt_g.step()
-    return step
+
+    def simultaneous(i):
+        real = data[(i * b) % (len(data) - b):][:b]
+        fake = G(torch.randn(b, config.latent_dim))
+        real_out, fake_out = D(real), D(fake)
+        d_loss = bce(real_out, ones) + bce(fake_out, zeros)
+        g_loss = bce(fake_out, ones)
+        d_grads = torch.autograd.grad(d_loss, list(D.parameters()), retain_graph=True)
+        g_grads = torch.autograd.grad(g_loss, list(G.parameters()))
+        for model, grads, opt in ((D, d_grads, opt_d), (G, g_grads, opt_g)):
+            for p, g in zip(model.parameters(), grads):
+                p.grad = g
+            opt.step()
+    return alternating if config.update == "alternating" else simultaneous
 
 
-def plain_tf(config, x, steps):
-    """The TensorFlow DCGAN tutorial's train_step: one tf.function, two tapes."""
+def plain_tf(config, x):
+    """simultaneous: the TensorFlow DCGAN tutorial's train_step (one tf.function, two
+    tapes); alternating: the same style with a D step, then a G step on the updated D."""
     import keras
     import tensorflow as tf
+
     from ganbook.tf import build_models
     keras.utils.set_random_seed(0)
     G, D = build_models(config)
@@ -74,7 +94,7 @@ def plain_tf(config, x, steps):
     b = config.batch_size
 
     @tf.function
-    def train_step(images):
+    def simultaneous(images):
         noise = tf.random.normal([b, config.latent_dim])
         with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
             generated = G(noise, training=True)
@@ -84,6 +104,23 @@ def plain_tf(config, x, steps):
             disc_loss = bce(tf.ones_like(real_output), real_output) + bce(tf.zeros_like(fake_output), fake_output)
         opt_g.apply_gradients(zip(gen_tape.gradient(gen_loss, G.trainable_variables), G.trainable_variables))
         opt_d.apply_gradients(zip(disc_tape.gradient(disc_loss, D.trainable_variables), D.trainable_variables))
+
+    @tf.function
+    def alternating(images):
+        noise = tf.random.normal([b, config.latent_dim])
+        with tf.GradientTape() as gen_tape:
+            generated = G(noise, training=True)
+        with tf.GradientTape() as disc_tape:
+            real_output = D(images, training=True)
+            fake_output = D(tf.stop_gradient(generated), training=True)
+            disc_loss = bce(tf.ones_like(real_output), real_output) + bce(tf.zeros_like(fake_output), fake_output)
+        opt_d.apply_gradients(zip(disc_tape.gradient(disc_loss, D.trainable_variables), D.trainable_variables))
+        with gen_tape:
+            fake_output = D(generated, training=True)
+            gen_loss = bce(tf.ones_like(fake_output), fake_output)
+        opt_g.apply_gradients(zip(gen_tape.gradient(gen_loss, G.trainable_variables), G.trainable_variables))
+
+    train_step = alternating if config.update == "alternating" else simultaneous
 
     def step(i):
         start = (i * b) % (len(x) - b)
@@ -119,25 +156,32 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--batch-size", type=int, default=256)
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--frameworks", default="torch,tf")
     parser.add_argument("--models", default="mlp,dcgan")
+    parser.add_argument("--updates", default="alternating,simultaneous")
     args = parser.parse_args()
     print(f"# {platform.node()} {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
           f"python {platform.python_version()}; batch {args.batch_size}, {args.steps} steps x {args.repeats}")
-    print(f"{'framework':9} {'model':6} {'plain img/s':>12} {'ganbook img/s':>14} {'ratio':>6}")
+    print(f"{'framework':9} {'model':6} {'update':12} {'plain img/s':>12} {'ganbook img/s':>14} {'ratio':>6}")
     for fw in args.frameworks.split(","):
         plain = plain_torch if fw == "torch" else plain_tf
         for model in args.models.split(","):
-            config = TrainConfig(model=model, dataset="mnist", batch_size=args.batch_size)
-            x = fake_data(config)
-            loops = {"plain": plain(config, x, args.steps), "ganbook": ganbook_loop(fw, config, x)}
-            rates = {k: [] for k in loops}
-            for _ in range(args.repeats):
-                for name, step in loops.items():
-                    rates[name].append(args.steps * args.batch_size / timed(step, args.steps))
-            p, g = statistics.median(rates["plain"]), statistics.median(rates["ganbook"])
-            print(f"{fw:9} {model:6} {p:12.0f} {g:14.0f} {g / p:6.2f}", flush=True)
+            for update in args.updates.split(","):
+                config = TrainConfig(model=model, dataset="mnist", batch_size=args.batch_size, update=update)
+                p, g = compare(plain, fw, config, args)
+                print(f"{fw:9} {model:6} {update:12} {p:12.0f} {g:14.0f} {g / p:6.2f}", flush=True)
+
+
+def compare(plain, fw, config, args) -> tuple[float, float]:
+    """Median images/s of the plain loop and of ganbook's, timed alternately."""
+    x = fake_data(config)
+    loops = {"plain": plain(config, x), "ganbook": ganbook_loop(fw, config, x)}
+    rates = {k: [] for k in loops}
+    for _ in range(args.repeats):
+        for name, step in loops.items():
+            rates[name].append(args.steps * args.batch_size / timed(step, args.steps))
+    return statistics.median(rates["plain"]), statistics.median(rates["ganbook"])
 
 
 if __name__ == "__main__":

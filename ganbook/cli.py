@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from ganbook.config import DATASETS, LOSSES, MODELS, TrainConfig
+from ganbook.config import DATASETS, LOSSES, MODELS, UPDATES, TrainConfig
 
 TOY_DATASETS = ("ring", "grid", "bimodal")
 
@@ -48,6 +48,8 @@ def _add_train(sub):
     p.add_argument("--lr-d", type=float, default=None)
     p.add_argument("--n-critic", type=_positive, default=1)
     p.add_argument("--gp-weight", type=float, default=0.0)
+    p.add_argument("--update", choices=UPDATES, default="alternating",
+                   help="alternating D/G updates (default) or simultaneous (the TF tutorial's step)")
     p.add_argument("--latent-dim", type=_positive, default=None, help="default: 2 for the mixtures, 100 for mnist")
     p.add_argument("--mixed-precision", choices=["bf16", "fp16"], default=None)
     p.add_argument("--compile", action="store_true", help="torch.compile / XLA")
@@ -62,6 +64,7 @@ def _config_from(args) -> TrainConfig:
     return TrainConfig(
         model=args.model or ("toy" if toy else "dcgan"), dataset=args.dataset, loss=args.loss,
         steps=args.steps, seed=args.seed, n_critic=args.n_critic, gp_weight=args.gp_weight,
+        update=args.update,
         latent_dim=args.latent_dim or (2 if toy else base.latent_dim),
         batch_size=args.batch_size or base.batch_size,
         lr_g=args.lr_g or (3e-4 if toy else base.lr_g), lr_d=args.lr_d or (3e-4 if toy else base.lr_d),

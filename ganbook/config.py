@@ -22,6 +22,7 @@ LOSSES = tuple(LOSS_FUNCTIONS)
 PROBABILITY_LOSSES = ("nonsaturating", "minimax")
 DATASETS = ("mnist", "ring", "grid", "bimodal")
 PRECISIONS = (None, "bf16", "fp16")
+UPDATES = ("alternating", "simultaneous")
 
 # Fields that may change between a run and its resumption.
 RUNTIME_FIELDS = frozenset({"steps", "sample_every", "checkpoint_every", "keep_checkpoints",
@@ -40,6 +41,10 @@ class TrainConfig:
     r1_weight: gamma of the R1 penalty on real data; 0 disables.
     clip_value: clip D's weights to [-c, c] after each step (original WGAN); None disables.
     n_critic: D steps per G step; a "step" is one G step.
+    update: "alternating" (Goodfellow et al.'s algorithm, as in pytorch/examples:
+        G is scored by the D just updated) or "simultaneous" (as in the TensorFlow
+        DCGAN tutorial: both gradients from one forward pass, then both updates;
+        one D forward fewer per step, but a different game; see the challenges chapter).
     """
     model: str = "dcgan"
     model_kwargs: dict = field(default_factory=dict)
@@ -54,6 +59,7 @@ class TrainConfig:
     lr_d: float = 1e-4
     betas: tuple = (0.5, 0.999)
     n_critic: int = 1
+    update: str = "alternating"
     steps: int = 1000
     seed: int = 0
     mixed_precision: str | None = None
@@ -76,6 +82,7 @@ class TrainConfig:
         need(self.model in MODELS, f"model must be one of {MODELS}, got {self.model!r}")
         need(self.loss in LOSSES, f"loss must be one of {LOSSES}, got {self.loss!r}")
         need(self.dataset in DATASETS, f"dataset must be one of {DATASETS}, got {self.dataset!r}")
+        need(self.update in UPDATES, f"update must be one of {UPDATES}, got {self.update!r}")
         need(self.mixed_precision in PRECISIONS,
              f"mixed_precision must be one of {PRECISIONS}, got {self.mixed_precision!r}")
         for name in ("latent_dim", "batch_size", "n_critic", "steps", "n_samples", "log_every"):
@@ -97,14 +104,14 @@ class TrainConfig:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "TrainConfig":
+    def from_dict(cls, d: dict) -> TrainConfig:
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(d) - known)
         if unknown:
             raise ValueError(f"TrainConfig: unknown fields {unknown}")
         return cls(**d)
 
-    def replace(self, **changes) -> "TrainConfig":
+    def replace(self, **changes) -> TrainConfig:
         return dataclasses.replace(self, **changes)
 
 

@@ -77,54 +77,90 @@ class Trainer(TrainingLoop):
             return z, ()
         return z, (self.gen.uniform([n], 0, self.G.n_classes, dtype=tf.int32),)
 
-    def _apply(self, opt, tape, loss, variables):
+    def _scaled(self, opt, loss):
+        """The loss to differentiate; fp16's LossScaleOptimizer scales it (call inside the tape)."""
         if isinstance(opt, keras.optimizers.LossScaleOptimizer):
-            grads = tape.gradient(opt.scale_loss(loss), variables)
-        else:
-            grads = tape.gradient(loss, variables)
-        opt.apply_gradients(zip(grads, variables))
+            return opt.scale_loss(loss)
+        return loss
 
-    def _d_step(self, real, y_real, fake, y_fake):
-        """One D update on a real batch and a (gradient-stopped) generated batch."""
+    def _apply(self, opt, grads, variables):
+        opt.apply_gradients(zip(grads, variables))
+        if opt is self.opt_d and self.config.clip_value is not None:
+            clip_weights(self.D, self.config.clip_value)
+
+    def _scores(self, real, y_real, fake, y_fake, together):
+        """D's float32 outputs on both batches: one pass on both (D has no batch-dependent
+        layers) or, when G's gradient must flow through only the fake half, two passes."""
+        if not together:
+            return [tf.cast(self.D(x, *y, training=True), tf.float32)
+                    for x, y in ((real, y_real), (fake, y_fake))]
+        both = [tf.concat([a, b], 0) for a, b in zip((real, *y_real), (fake, *y_fake))]
+        return tf.split(tf.cast(self.D(*both, training=True), tf.float32), 2)
+
+    def _d_loss(self, real, y_real, fake, y_fake, together=True):
+        """D's loss (with penalties) on a real and a generated batch, and D's outputs."""
         cfg = self.config
         fake = tf.cast(fake, real.dtype)  # bf16/fp16 under mixed precision
 
         def critic(x):
             return self.D(x, *y_real, training=True)
 
+        real_out, fake_out = self._scores(real, y_real, fake, y_fake, together)
+        loss = self.d_loss_fn(real_out, fake_out)
+        if cfg.gp_weight:
+            eps = self.gen.uniform([tf.shape(real)[0]])
+            loss += cfg.gp_weight * gradient_penalty(critic, real, tf.stop_gradient(fake), eps)
+        if cfg.r1_weight:
+            loss += 0.5 * cfg.r1_weight * r1_penalty(critic, real)
+        return loss, real_out, fake_out
+
+    def _d_step(self, real, y_real, fake, y_fake):
+        """One D update on a real batch and a (gradient-stopped) generated batch."""
         with tf.GradientTape() as tape:
-            # D has no batch-dependent layers, so both batches go through it as one.
-            both = [tf.concat([a, b], 0) for a, b in zip((real, *y_real), (fake, *y_fake))]
-            real_out, fake_out = tf.split(tf.cast(self.D(*both, training=True), tf.float32), 2)
-            loss = self.d_loss_fn(real_out, fake_out)
-            if cfg.gp_weight:
-                eps = self.gen.uniform([tf.shape(real)[0]])
-                loss += cfg.gp_weight * gradient_penalty(critic, real, fake, eps)
-            if cfg.r1_weight:
-                loss += 0.5 * cfg.r1_weight * r1_penalty(critic, real)
-        self._apply(self.opt_d, tape, loss, self.D.trainable_variables)
-        if cfg.clip_value is not None:
-            clip_weights(self.D, cfg.clip_value)
+            loss, real_out, fake_out = self._d_loss(real, y_real, fake, y_fake)
+            scaled = self._scaled(self.opt_d, loss)
+        variables = self.D.trainable_variables
+        self._apply(self.opt_d, tape.gradient(scaled, variables), variables)
         return loss, real_out, fake_out
 
     def _g_step(self, tape, fake, y_fake):
         """One G update, scoring `fake` (recorded on `tape`) with the updated D."""
         with tape:
             loss = self.g_loss_fn(tf.cast(self.D(fake, *y_fake, training=True), tf.float32))
-        self._apply(self.opt_g, tape, loss, self.G.trainable_variables)
+            scaled = self._scaled(self.opt_g, loss)
+        variables = self.G.trainable_variables
+        self._apply(self.opt_g, tape.gradient(scaled, variables), variables)
         return loss
+
+    def _joint_step(self, real, y_real, z, y_fake):
+        """update="simultaneous": D's and G's gradients from one forward pass, then both steps."""
+        with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
+            fake = self.G(z, *y_fake, training=True)
+            d_loss, real_out, fake_out = self._d_loss(real, y_real, fake, y_fake, together=False)
+            g_loss = self.g_loss_fn(fake_out)
+            d_scaled, g_scaled = self._scaled(self.opt_d, d_loss), self._scaled(self.opt_g, g_loss)
+        d_vars, g_vars = self.D.trainable_variables, self.G.trainable_variables
+        d_grads, g_grads = d_tape.gradient(d_scaled, d_vars), g_tape.gradient(g_scaled, g_vars)
+        self._apply(self.opt_d, d_grads, d_vars)  # both gradients first, then both updates
+        self._apply(self.opt_g, g_grads, g_vars)
+        return d_loss, g_loss, real_out, fake_out
 
     def _train_step(self, data, labels, perm, pos):
         """data: the device-resident data set; perm[pos:pos + n_critic*B]: this step's indices.
 
-        The G step reuses the fakes of the last D step, so G runs forward once
-        per D step. Returns a tensor [d_loss, g_loss, d_real, d_fake]."""
+        Alternating: the G step reuses the fakes of the last D step, so G runs
+        forward once per D step. Simultaneous: the last D step and the G step
+        share one forward pass. Returns a tensor [d_loss, g_loss, d_real, d_fake]."""
         n, b = self.config.n_critic, self.config.batch_size
+        joint = self.config.update == "simultaneous"
         idx = tf.reshape(perm[pos:pos + n * b], [n, b])
         for i in range(n):
             real = tf.gather(data, idx[i])
             y_real = (tf.gather(labels, idx[i]),) if labels is not None else ()
             z, y_fake = self._noise(tf.shape(real)[0])
+            if joint and i == n - 1:
+                d_loss, g_loss, real_out, fake_out = self._joint_step(real, y_real, z, y_fake)
+                break
             g_tape = tf.GradientTape()
             if i == n - 1:
                 with g_tape:
@@ -132,7 +168,8 @@ class Trainer(TrainingLoop):
             else:
                 fake = self.G(z, *y_fake, training=True)
             d_loss, real_out, fake_out = self._d_step(real, y_real, tf.stop_gradient(fake), y_fake)
-        g_loss = self._g_step(g_tape, fake, y_fake)
+        if not joint:
+            g_loss = self._g_step(g_tape, fake, y_fake)
         if self.config.loss in PROBABILITY_LOSSES:
             real_out, fake_out = tf.sigmoid(real_out), tf.sigmoid(fake_out)
         return tf.stack([d_loss, g_loss, tf.reduce_mean(real_out), tf.reduce_mean(fake_out)])

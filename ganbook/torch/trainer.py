@@ -22,7 +22,6 @@ from ganbook.torch.models import build_models
 from ganbook.torch.sampling import sample, to_native
 
 
-
 class Trainer(TrainingLoop):
     """Train a GAN described by a TrainConfig.
 
@@ -65,25 +64,44 @@ class Trainer(TrainingLoop):
         y = torch.randint(0, self.G.n_classes, (n,), generator=self.gen, device=self.device)
         return z, (y,)
 
-    def _d_step(self, real, y_real, fake, y_fake):
-        """One D update on a real batch and a (detached) generated batch."""
+    def _scores(self, real, y_real, fake, y_fake, together):
+        """D's float32 outputs on both batches: one pass on both (D has no batch-dependent
+        layers) or, when G's gradient must flow through only the fake half, two passes."""
+        if not together:
+            return self.D(real, *y_real).float(), self.D(fake, *y_fake).float()
+        both = [torch.cat([a, b]) for a, b in zip((real, *y_real), (fake, *y_fake))]
+        return self.D(*both).float().chunk(2)
+
+    def _d_loss(self, real, y_real, fake, y_fake, together=True):
+        """D's loss (with penalties) on a real and a generated batch, and D's outputs."""
         cfg = self.config
         with self._autocast():
-            # D has no batch-dependent layers, so both batches go through it as one.
-            both = [torch.cat([a, b]) for a, b in zip((real, *y_real), (fake, *y_fake))]
-            real_out, fake_out = self.D(*both).float().chunk(2)
+            real_out, fake_out = self._scores(real, y_real, fake, y_fake, together)
             loss = self.d_loss_fn(real_out, fake_out)
         critic = (lambda x: self.D(x, *y_real)) if self.conditional else self.D
         if cfg.gp_weight:
-            loss = loss + cfg.gp_weight * gradient_penalty(critic, real, fake)
+            loss = loss + cfg.gp_weight * gradient_penalty(critic, real, fake.detach())
         if cfg.r1_weight:
             loss = loss + 0.5 * cfg.r1_weight * r1_penalty(critic, real)
-        self.opt_d.zero_grad(set_to_none=True)
-        self.scaler_d.scale(loss).backward()
-        self.scaler_d.step(self.opt_d)
-        self.scaler_d.update()
-        if cfg.clip_value is not None:
-            clip_weights(self.D, cfg.clip_value)
+        return loss, real_out, fake_out
+
+    def _update(self, model, opt, scaler, loss=None, grads=None):
+        """One optimiser step from `loss` (backward) or from precomputed (scaled) `grads`."""
+        opt.zero_grad(set_to_none=True)
+        if grads is None:
+            scaler.scale(loss).backward()
+        else:
+            for p, g in zip(model.parameters(), grads):
+                p.grad = g
+        scaler.step(opt)
+        scaler.update()
+        if model is self.D and self.config.clip_value is not None:
+            clip_weights(self.D, self.config.clip_value)
+
+    def _d_step(self, real, y_real, fake, y_fake):
+        """One D update on a real batch and a (detached) generated batch."""
+        loss, real_out, fake_out = self._d_loss(real, y_real, fake, y_fake)
+        self._update(self.D, self.opt_d, self.scaler_d, loss)
         return loss.detach(), real_out.detach(), fake_out.detach()
 
     def _g_step(self, fake, y_fake):
@@ -91,27 +109,43 @@ class Trainer(TrainingLoop):
         self.D.requires_grad_(False)  # no D weight gradients in the G step
         with self._autocast():
             loss = self.g_loss_fn(self.D(fake, *y_fake).float())
-        self.opt_g.zero_grad(set_to_none=True)
-        self.scaler_g.scale(loss).backward()
-        self.scaler_g.step(self.opt_g)
-        self.scaler_g.update()
+        self._update(self.G, self.opt_g, self.scaler_g, loss)
         self.D.requires_grad_(True)
         return loss.detach()
+
+    def _joint_step(self, real, y_real, z, y_fake):
+        """update="simultaneous": D's and G's gradients from one forward pass, then both steps."""
+        with self._autocast():
+            fake = self.G(z, *y_fake)
+        d_loss, real_out, fake_out = self._d_loss(real, y_real, fake, y_fake, together=False)
+        g_loss = self.g_loss_fn(fake_out)
+        d_grads = torch.autograd.grad(self.scaler_d.scale(d_loss), list(self.D.parameters()),
+                                      retain_graph=True)
+        g_grads = torch.autograd.grad(self.scaler_g.scale(g_loss), list(self.G.parameters()))
+        self._update(self.D, self.opt_d, self.scaler_d, grads=d_grads)
+        self._update(self.G, self.opt_g, self.scaler_g, grads=g_grads)
+        return d_loss.detach(), g_loss.detach(), real_out.detach(), fake_out.detach()
 
     def _train_step(self, reals, labels):
         """reals: (n_critic, B, ...) on the device; labels (n_critic, B) or None.
 
-        The G step reuses the fakes of the last D step (as pytorch/examples does),
-        so G runs forward once per D step. Returns a tensor
-        [d_loss, g_loss, d_real, d_fake] (not synchronised)."""
+        Alternating: the G step reuses the fakes of the last D step (as
+        pytorch/examples does), so G runs forward once per D step.
+        Simultaneous: the last D step and the G step share one forward pass.
+        Returns a tensor [d_loss, g_loss, d_real, d_fake] (not synchronised)."""
         n = self.config.n_critic
+        joint = self.config.update == "simultaneous"
         for i in range(n):
             y_real = (labels[i],) if labels is not None else ()
             z, y_fake = self._noise(reals.shape[1])
+            if joint and i == n - 1:
+                d_loss, g_loss, real_out, fake_out = self._joint_step(reals[i], y_real, z, y_fake)
+                break
             with torch.set_grad_enabled(i == n - 1), self._autocast():
                 fake = self.G(z, *y_fake)
             d_loss, real_out, fake_out = self._d_step(reals[i], y_real, fake.detach(), y_fake)
-        g_loss = self._g_step(fake, y_fake)
+        if not joint:
+            g_loss = self._g_step(fake, y_fake)
         if self.config.loss in PROBABILITY_LOSSES:
             real_out, fake_out = torch.sigmoid(real_out), torch.sigmoid(fake_out)
         return torch.stack([d_loss, g_loss, real_out.mean(), fake_out.mean()])

@@ -1,0 +1,69 @@
+"""Paths through the latent space: interpolation between codes and random walks.
+
+Framework-free (NumPy only). Feed the codes to a generator with
+``gb.sample``-style calls after ``z.reshape(-1, latent_dim)``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+_PARALLEL_EPS = 1e-6  # |sin(angle)| below this: treat the codes as (anti)parallel
+
+
+def _code(z, name: str) -> np.ndarray:
+    z = np.asarray(z, dtype=np.float64)
+    if z.ndim == 2 and z.shape[0] == 1:
+        z = z[0]
+    if z.ndim != 1 or z.size == 0:
+        raise ValueError(f"{name} must be one latent code of shape (latent_dim,) or (1, latent_dim), "
+                         f"got shape {z.shape}")
+    if not np.isfinite(z).all():
+        raise ValueError(f"{name} contains NaN or Inf")
+    return z
+
+
+def interpolate(z0, z1, steps: int = 10, spherical: bool = True) -> np.ndarray:
+    """Codes on the path from z0 to z1, endpoints included.
+
+    Args:
+        z0, z1: latent codes, shape (latent_dim,) (or (1, latent_dim)).
+        steps: number of codes, >= 2, at t = 0, 1/(steps-1), ..., 1.
+        spherical: slerp (follows the great circle; keeps the norm when
+            |z0| = |z1|, which suits Gaussian latents whose mass lies on a
+            shell), else lerp (1 - t) z0 + t z1. Slerp falls back to lerp when
+            the codes are parallel or antiparallel (the great circle is undefined).
+
+    Returns:
+        float32 array (steps, latent_dim); row 0 is z0 and row -1 is z1 exactly.
+    """
+    a, b = _code(z0, "z0"), _code(z1, "z1")
+    if a.shape != b.shape:
+        raise ValueError(f"z0 and z1 must have the same shape, got {a.shape} and {b.shape}")
+    if not isinstance(steps, (int, np.integer)) or steps < 2:
+        raise ValueError(f"steps must be an integer >= 2 (both endpoints), got {steps!r}")
+    t = np.linspace(0.0, 1.0, int(steps))[:, None]
+    path = (1.0 - t) * a + t * b
+    na, nb = np.linalg.norm(a), np.linalg.norm(b)
+    if spherical and na > 0 and nb > 0:
+        cos = np.clip(a @ b / (na * nb), -1.0, 1.0)
+        omega = np.arccos(cos)
+        if np.sin(omega) > _PARALLEL_EPS:
+            path = (np.sin((1.0 - t) * omega) * a + np.sin(t * omega) * b) / np.sin(omega)
+    out = path.astype(np.float32)
+    out[0], out[-1] = a, b
+    return out
+
+
+def latent_walk(latent_dim: int, n_rows: int = 4, steps: int = 10, seed: int = 0,
+                spherical: bool = True) -> np.ndarray:
+    """n_rows independent interpolations between pairs of standard normal codes.
+
+    Returns float32 (n_rows, steps, latent_dim); the same arguments give the same
+    codes. Reshape to (n_rows * steps, latent_dim) for the generator, and show the
+    images with ``plot.interpolation_strip(images, ncols=steps)``.
+    """
+    for name, v, low in (("latent_dim", latent_dim, 1), ("n_rows", n_rows, 1), ("steps", steps, 2)):
+        if not isinstance(v, (int, np.integer)) or v < low:
+            raise ValueError(f"{name} must be an integer >= {low}, got {v!r}")
+    ends = np.random.default_rng(seed).standard_normal((n_rows, 2, latent_dim))
+    return np.stack([interpolate(z0, z1, steps, spherical) for z0, z1 in ends])

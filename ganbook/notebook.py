@@ -1,0 +1,88 @@
+"""What every notebook of the book shares: run settings and quiet framework imports.
+
+Two environment variables steer a notebook; they are documented here and on
+the book's "Running the notebooks" page:
+
+    GANBOOK_QUICK=1         a quick CPU run (CI, `pytest --nbval book/`): few steps
+    GANBOOK_DATA=<folder>   read MNIST from a local folder instead of downloading it
+
+Without them a notebook does the full run its parameters cell describes (meant
+for a Colab GPU).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import time
+from types import SimpleNamespace
+
+QUICK_ENV = "GANBOOK_QUICK"
+DATA_ENV = "GANBOOK_DATA"
+
+
+def quick_mode() -> bool:
+    """True when GANBOOK_QUICK is set to 1/true/yes."""
+    return os.environ.get(QUICK_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def parameters(full: dict, quick: dict) -> SimpleNamespace:
+    """The run's parameters: `full` (the default run) updated by `quick` in quick mode.
+
+    Every key of `quick` must be a key of `full`, so both runs set the same names.
+    """
+    unknown = sorted(set(quick) - set(full))
+    if unknown:
+        raise ValueError(f"quick parameters {unknown} have no full-run default; add them to `full`")
+    chosen = {**full, **quick} if quick_mode() else dict(full)
+    return SimpleNamespace(QUICK=quick_mode(), **chosen)
+
+
+@contextlib.contextmanager
+def _stderr_to_devnull():
+    """Redirect the process's file descriptor 2 (C++ logging) to /dev/null."""
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(devnull)
+        os.close(saved)
+
+
+def import_tensorflow():
+    """Import TensorFlow without its start-up log lines and return the module.
+
+    TF's C++ side logs (oneDNN notice, CUDA probing) before its log level is
+    read, straight to file descriptor 2; this silences exactly the import and
+    the device probe. Python errors still propagate. oneDNN stays on: turning
+    it off to quiet the notice halves TF's CPU speed.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    with _stderr_to_devnull():
+        import tensorflow as tf
+        tf.config.list_physical_devices()
+    return tf
+
+
+class Stopwatch:
+    """Wall time of a block: `with Stopwatch() as t: ...; t.seconds`."""
+
+    def __enter__(self):
+        self.start = time.perf_counter()
+        self.seconds = 0.0
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.start
+        return False
+
+
+def run_summary(data: str, steps: int, device: str, seconds: float) -> str:
+    """One line for stored outputs: what produced them, e.g.
+    'ring, 2000 steps, cpu (2 threads), 41.2 s, full run, python 3.11'."""
+    mode = "quick run (GANBOOK_QUICK=1)" if quick_mode() else "full run"
+    return (f"{data}, {steps} steps, {device}, {seconds:.1f} s, {mode}, "
+            f"python {platform.python_version()}")

@@ -11,6 +11,8 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
+
 _PATTERN = re.compile(r"^ckpt-(\d{8})(\.pt)?$")
 
 
@@ -67,6 +69,21 @@ def prune(folder: str | os.PathLike, keep: int) -> None:
     if keep > 0:
         for _, path in found[:-keep]:
             _remove(path)
+
+
+def pack_samples(samples: list[tuple[int, np.ndarray]]) -> dict:
+    """Fixed-noise snapshots [(step, (n, ...) float32), ...] -> {"steps": (k,) int64,
+    "images": (k, n, ...) float32}, the form both backends store in a checkpoint."""
+    if not samples:
+        return {"steps": np.zeros(0, np.int64), "images": np.zeros(0, np.float32)}
+    return {"steps": np.array([s for s, _ in samples], np.int64),
+            "images": np.stack([np.asarray(x, np.float32) for _, x in samples])}
+
+
+def unpack_samples(packed: dict) -> list[tuple[int, np.ndarray]]:
+    """The inverse of pack_samples."""
+    steps, images = np.asarray(packed["steps"]), np.asarray(packed["images"])
+    return [(int(s), images[i]) for i, s in enumerate(steps)]
 
 
 def _remove(path: Path) -> None:

@@ -44,16 +44,39 @@ def test_same_seed_same_history(fw):
 
 @each_backend
 def test_resume_continues_exactly(fw, tmp_path):
-    straight, x = _toy(fw)
+    straight, x = _toy(fw, sample_every=4)
     straight.fit(x, steps=20)
-    first, _ = _toy(fw, out_dir=tmp_path)
+    first, _ = _toy(fw, out_dir=tmp_path, sample_every=4)
     first.fit(x, steps=10)
     assert (tmp_path / ("ckpt-00000010" + (".pt" if fw == "torch" else ""))).exists()
-    second, _ = _toy(fw, out_dir=tmp_path)
+    second, _ = _toy(fw, out_dir=tmp_path, sample_every=4)
     assert second.resume() and second.step == 10
+    assert [s for s, _ in second.samples] == [4, 8, 10]  # the snapshots came back too
     second.fit(x, steps=20)
     np.testing.assert_allclose(second.history["d_loss"], straight.history["d_loss"], rtol=1e-5)
     np.testing.assert_allclose(second.history["g_loss"], straight.history["g_loss"], rtol=1e-5)
+    assert [s for s, _ in second.samples] == [4, 8, 10, 12, 16, 20]
+    np.testing.assert_allclose(second.samples[-1][1], straight.samples[-1][1], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("update", ["alternating", "simultaneous"])
+@each_backend
+def test_update_rules_agree_across_backends_in_kind(fw, update):
+    """Both update rules train (finite losses, D outputs in (0, 1)) with several D steps and GP."""
+    trainer, x = _toy(fw, update=update, n_critic=2, gp_weight=1.0)
+    history = trainer.fit(x, steps=6)
+    assert np.isfinite(history["d_loss"]).all() and np.isfinite(history["g_loss"]).all()
+    assert 0 < min(history["d_fake"]) and max(history["d_real"]) < 1
+
+
+@each_backend
+def test_simultaneous_update_uses_the_old_discriminator(fw):
+    """Simultaneous: G's first step is scored by the initial D; alternating: by the updated D.
+    Same seed, so the first D step (and its loss) is the same; the first G loss differs."""
+    x = _toy(fw)[1]
+    runs = {u: _toy(fw, update=u, lr_d=0.05)[0].fit(x, steps=1) for u in ("alternating", "simultaneous")}
+    assert runs["alternating"]["d_loss"] == pytest.approx(runs["simultaneous"]["d_loss"], rel=1e-5)
+    assert runs["alternating"]["g_loss"] != pytest.approx(runs["simultaneous"]["g_loss"], rel=1e-2)
 
 
 @each_backend

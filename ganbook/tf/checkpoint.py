@@ -2,7 +2,8 @@
 
 A checkpoint is a folder `ckpt-<step>/` holding a tf.train.Checkpoint of both
 networks, both optimisers and the trainer's random generator (`state.*`), and
-`meta.json` with the config, step, history and data cursor. The folder is
+`meta.json` with the config, step, history and data cursor, `perm.npy` (the
+epoch's order) and `samples.npz` (the fixed-noise snapshots). The folder is
 written under a temporary name and renamed into place.
 """
 from __future__ import annotations
@@ -41,6 +42,7 @@ def save(trainer, folder) -> Path:
     perm = None if trainer._perm is None else trainer._perm.numpy()
     if perm is not None:
         np.save(tmp / "perm.npy", perm)
+    np.savez(tmp / "samples.npz", **files.pack_samples(trainer.samples))
     meta = {"format": FORMAT, "config": trainer.config.to_dict(), "step": trainer.step,
             "data_pos": trainer._pos, "history": trainer.history,
             "versions": {"tensorflow": tf.__version__, "python": platform.python_version()}}
@@ -80,6 +82,8 @@ def restore(trainer, path) -> None:
     trainer._pos = meta["data_pos"]
     trainer.step = meta["step"]
     trainer.history = meta["history"]
+    with np.load(path / "samples.npz") as packed:
+        trainer.samples = files.unpack_samples(packed)
 
 
 def load_generator(path, device=None):

@@ -2,7 +2,8 @@
 
 A checkpoint is one file `ckpt-<step>.pt`, a dict of tensors and plain Python
 values (so it loads with `weights_only=True`): config, step, both networks,
-both optimisers, the RNG states, the history and the data cursor.
+both optimisers, the RNG states, the history, the data cursor and the
+fixed-noise sample snapshots.
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ def _state(trainer) -> dict:
                 "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []},
         "data": {"perm": None if trainer._perm is None else trainer._perm.cpu(), "pos": trainer._pos},
         "history": trainer.history,
+        "samples": {k: torch.from_numpy(v) for k, v in files.pack_samples(trainer.samples).items()},
         "versions": {"torch": str(torch.__version__), "python": platform.python_version()},
     }
 
@@ -93,6 +95,7 @@ def restore(trainer, path) -> None:
     trainer._pos = state["data"]["pos"]
     trainer.step = state["step"]
     trainer.history = state["history"]
+    trainer.samples = files.unpack_samples({k: v.numpy() for k, v in state["samples"].items()})
 
 
 def load_generator(path, device=None):

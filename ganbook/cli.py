@@ -4,6 +4,7 @@
     ganbook train --framework tf --model dcgan --dataset mnist --steps 5000 --out runs/dcgan \\
                   --checkpoint-every 500 --resume
     ganbook sample --checkpoint runs/dcgan --n 64 --out grid.png
+    ganbook evaluate --checkpoint runs/dcgan    metrics beside the real-data ceiling
     ganbook data --split all                    fetch (or find) and verify MNIST
 
 Bad arguments exit with status 2, failures at run time with status 1.
@@ -143,6 +144,37 @@ def _cmd_sample(args, parser) -> int:
     return 0
 
 
+def _nonnegative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text}")
+    return value
+
+
+def _add_evaluate(sub):
+    p = sub.add_parser("evaluate", help="score a checkpoint's generator against held-out MNIST digits")
+    p.add_argument("--checkpoint", required=True, help="a checkpoint, or a run folder (its newest)")
+    p.add_argument("--n", type=_positive, default=5000, help="samples to draw (default 5000)")
+    p.add_argument("--seed", type=_nonnegative, default=0)
+    p.add_argument("--data-root", default=None, help="local MNIST folder (default: $GANBOOK_DATA or the cache)")
+    p.add_argument("--batch-size", type=_positive, default=500)
+    p.set_defaults(func=_cmd_evaluate)
+
+
+def _cmd_evaluate(args, parser) -> int:
+    from ganbook.evaluation import evaluate
+
+    path = Path(args.checkpoint)
+    gb = _backend(_framework_of(path))
+    G = gb.load_generator(path)
+    if G.config.dataset != "mnist":
+        parser.error(f"{path} holds a generator for the toy dataset {G.config.dataset!r}; "
+                     "evaluate scores MNIST generators only")
+    report = evaluate(G, n=args.n, seed=args.seed, root=args.data_root, batch_size=args.batch_size)
+    print(f"ganbook evaluate: {args.n} samples from {path}\n{report.table()}")
+    return 0
+
+
 def _add_data(sub):
     p = sub.add_parser("data", help="download (or find) and verify MNIST")
     p.add_argument("--split", choices=["train", "test", "all"], default="all")
@@ -162,7 +194,7 @@ def _cmd_data(args, parser) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ganbook", description="GANs in PyTorch and TensorFlow.")
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_train, _add_sample, _add_data):
+    for add in (_add_train, _add_sample, _add_evaluate, _add_data):
         add(sub)
     return parser
 

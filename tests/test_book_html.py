@@ -276,3 +276,17 @@ def test_page_renders_offline(page, server, browser):
     if failed:
         problems.append(f"failed requests: {failed}")
     assert not problems, f"{page}:\n  " + "\n  ".join(problems)
+
+
+NOTEBOOK_PAGES = [p for p in _pages() if re.search(r"/(torch|tf)\.html$", p)]
+
+
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES or [pytest.param(None, id="book-not-built")])
+def test_notebook_pages_have_an_open_in_colab_button(page):
+    """The launch button opens this very notebook of ganbook.project.REPO_URL on Colab."""
+    from ganbook.project import REPO_BRANCH, REPO_URL
+
+    repo = REPO_URL.removeprefix("https://github.com/")
+    notebook = page.removesuffix(".html") + ".ipynb"
+    link = f"https://colab.research.google.com/github/{repo}/blob/{REPO_BRANCH}/{notebook}"
+    assert link in _page(page), f"{page} has no Open-in-Colab link {link}"

@@ -3,6 +3,7 @@ from ganbook.config import TrainConfig
 from ganbook.history import TrainingDivergedError
 from ganbook.tf import losses
 from ganbook.tf.checkpoint import load_generator
+from ganbook.tf.classifier import MnistClassifier, classify, load_classifier
 from ganbook.tf.device import describe_device, pick_device
 from ganbook.tf.models import (ConditionalDiscriminator, ConditionalGenerator,
                                DCGANDiscriminator, DCGANGenerator, MLPDiscriminator,
@@ -15,8 +16,9 @@ FRAMEWORK = "tf"
 
 __all__ = [
     "ConditionalDiscriminator", "ConditionalGenerator", "DCGANDiscriminator", "DCGANGenerator",
-    "FRAMEWORK", "MLPDiscriminator", "MLPGenerator", "TrainConfig", "Trainer",
-    "TrainingDivergedError", "build_models", "count_params", "dcgan_init", "describe_device",
-    "load_generator", "losses", "pick_device", "sample", "to_native", "to_shared",
+    "FRAMEWORK", "MLPDiscriminator", "MLPGenerator", "MnistClassifier", "TrainConfig",
+    "Trainer", "TrainingDivergedError", "build_models", "classify", "count_params", "dcgan_init",
+    "describe_device", "load_classifier", "load_generator", "losses", "pick_device", "sample",
+    "to_native", "to_shared",
     "toy_discriminator", "toy_generator",
 ]

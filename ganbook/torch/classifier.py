@@ -1,0 +1,105 @@
+"""The MNIST feature classifier in PyTorch (mirrored in ganbook/tf/classifier.py).
+
+Architecture and weights: see ganbook/classifier.py. The weight file is in
+Keras layout; `load_classifier` transposes conv kernels HWIO -> OIHW and dense
+kernels (in, out) -> (out, in).
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from ganbook import classifier as spec
+
+
+class MnistClassifier(nn.Module):
+    """images (N, 1, 28, 28) in [-1, 1] -> logits (N, 10); features (N, 128) on request.
+
+    Three 3x3 'same' convs (32, 64, 64 channels), each followed by ReLU and 2x2
+    max-pooling; flatten channels-last; dense 128 (the features) + ReLU; dense 10.
+    """
+
+    def __init__(self):
+        super().__init__()
+        convs = [(name, shape) for name, kind, shape in spec.LAYERS if kind == "conv"]
+        self.convs = nn.ModuleDict(
+            {name: nn.Conv2d(s[2], s[3], s[0], padding=s[0] // 2) for name, s in convs})
+        dense = {name: shape for name, kind, shape in spec.LAYERS if kind == "dense"}
+        self.features = nn.Linear(*dense["features"])
+        self.logits = nn.Linear(*dense["logits"])
+
+    def embed(self, x):
+        """images (N, 1, 28, 28) -> features (N, 128): the penultimate layer before its ReLU."""
+        for conv in self.convs.values():
+            x = F.max_pool2d(F.relu(conv(x)), 2)
+        x = x.permute(0, 2, 3, 1).flatten(1)  # channels-last, as Keras flattens
+        return self.features(x)
+
+    def forward(self, x, return_features: bool = False):
+        """logits (N, 10), or (logits, features) with return_features=True."""
+        h = self.embed(x)
+        logits = self.logits(F.relu(h))
+        return (logits, h) if return_features else logits
+
+
+def _layer(model: MnistClassifier, name: str) -> nn.Module:
+    return model.convs[name] if name in model.convs else getattr(model, name)
+
+
+@torch.no_grad()
+def set_weights(model: MnistClassifier, weights: dict[str, np.ndarray]) -> MnistClassifier:
+    """Copy Keras-layout weights {"conv1/kernel": ...} into model."""
+    for name, kind, _ in spec.LAYERS:
+        layer = _layer(model, name)
+        kernel = weights[f"{name}/kernel"]
+        kernel = kernel.transpose(3, 2, 0, 1) if kind == "conv" else kernel.T
+        layer.weight.copy_(torch.from_numpy(np.ascontiguousarray(kernel)))
+        layer.bias.copy_(torch.from_numpy(weights[f"{name}/bias"]))
+    return model
+
+
+@torch.no_grad()
+def get_weights(model: MnistClassifier) -> dict[str, np.ndarray]:
+    """model's weights in Keras layout, the format of the weight file."""
+    weights = {}
+    for name, kind, _ in spec.LAYERS:
+        layer = _layer(model, name)
+        w = layer.weight.detach().cpu().numpy()
+        weights[f"{name}/kernel"] = w.transpose(2, 3, 1, 0) if kind == "conv" else w.T
+        weights[f"{name}/bias"] = layer.bias.detach().cpu().numpy()
+    return weights
+
+
+def load_classifier(device=None) -> MnistClassifier:
+    """The trained classifier, weights from the packaged file (SHA-256 checked), in eval mode.
+
+    device: e.g. "cuda"; default "cpu", where the logits match TensorFlow's within 1e-4
+    (GPU TF32 convolutions may not). `classify` runs where the model is.
+    """
+    model = set_weights(MnistClassifier(), spec.load_weights())
+    return model.to(device or "cpu").eval()
+
+
+@torch.no_grad()
+def classify(model, images, batch_size: int = 500) -> tuple[np.ndarray, np.ndarray]:
+    """Run the classifier on shared-layout images, batch by batch.
+
+    images: float (N, 28, 28, 1), (N, 28, 28) or (N, 784), in [-1, 1].
+    Returns float32 NumPy logits (N, 10) and features (N, 128).
+    """
+    x = spec.as_images(images)
+    device = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    logits, feats = [], []
+    for start in range(0, len(x), batch_size):
+        xb = torch.from_numpy(np.ascontiguousarray(x[start:start + batch_size].transpose(0, 3, 1, 2)))
+        lb, fb = model(xb.to(device), return_features=True)
+        logits.append(lb.float().cpu().numpy())
+        feats.append(fb.float().cpu().numpy())
+    model.train(was_training)
+    if not logits:
+        return np.zeros((0, spec.N_CLASSES), np.float32), np.zeros((0, spec.N_FEATURES), np.float32)
+    return np.concatenate(logits), np.concatenate(feats)

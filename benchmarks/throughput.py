@@ -1,6 +1,6 @@
 """Training throughput: ganbook's Trainer against a plain hand-written loop, same model.
 
-    python benchmarks/throughput.py [--steps 30] [--batch-size 256] [--repeats 2]
+    python benchmarks/throughput.py [--steps 30] [--batch-size 256] [--repeats 3] [--json FILE]
 
 For each framework, each MNIST model (mlp, dcgan) and each update rule, the
 two loops run alternately in one process (A B A B ...) so that machine-speed
@@ -160,17 +160,42 @@ def main():
     parser.add_argument("--frameworks", default="torch,tf")
     parser.add_argument("--models", default="mlp,dcgan")
     parser.add_argument("--updates", default="alternating,simultaneous")
+    parser.add_argument("--json", default=None, help="also write the results here (with command and versions)")
     args = parser.parse_args()
     print(f"# {platform.node()} {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
           f"python {platform.python_version()}; batch {args.batch_size}, {args.steps} steps x {args.repeats}")
     print(f"{'framework':9} {'model':6} {'update':12} {'plain img/s':>12} {'ganbook img/s':>14} {'ratio':>6}")
+    rows = []
     for fw in args.frameworks.split(","):
         plain = plain_torch if fw == "torch" else plain_tf
         for model in args.models.split(","):
             for update in args.updates.split(","):
                 config = TrainConfig(model=model, dataset="mnist", batch_size=args.batch_size, update=update)
                 p, g = compare(plain, fw, config, args)
+                rows.append({"framework": fw, "model": model, "update": update,
+                             "plain_img_s": round(p, 1), "ganbook_img_s": round(g, 1), "ratio": round(g / p, 3)})
                 print(f"{fw:9} {model:6} {update:12} {p:12.0f} {g:14.0f} {g / p:6.2f}", flush=True)
+    if args.json:
+        write_json(args, rows)
+
+
+def write_json(args, rows):
+    """The results with what produced them: command, hardware, versions."""
+    import json
+    import sys
+    from importlib.metadata import PackageNotFoundError, version
+    versions = {"python": platform.python_version()}
+    for package in ("ganbook", "torch", "tensorflow", "numpy"):
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            pass
+    record = {"command": "python " + " ".join(sys.argv), "date": time.strftime("%Y-%m-%d"),
+              "hardware": f"{platform.machine()}, {os.cpu_count()} cpus (no GPU used)",
+              "versions": versions, "batch_size": args.batch_size, "steps": args.steps,
+              "repeats": args.repeats, "results": rows}
+    with open(args.json, "w") as f:
+        json.dump(record, f, indent=1)
 
 
 def compare(plain, fw, config, args) -> tuple[float, float]:

@@ -12,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from tqdm.auto import tqdm
+# Plain text bars: they work in terminals, notebooks and CI logs alike and need no
+# ipywidgets (tqdm.auto warns without it and stores widget state in notebooks).
+from tqdm import tqdm
 
 from ganbook import checkpoints as ckpt_files
 from ganbook.history import append_rows, new_history

@@ -21,4 +21,4 @@ def describe_device(device: str | None = None) -> str:
         return f"{device} ({details.get('device_name', 'GPU')})"
     import os
     threads = tf.config.threading.get_intra_op_parallelism_threads() or os.cpu_count()
-    return f"{device} ({threads} threads)"
+    return f"{device} ({threads} thread{'s' if threads != 1 else ''})"

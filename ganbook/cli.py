@@ -49,6 +49,7 @@ def _add_train(sub):
     p.add_argument("--lr-d", type=float, default=None)
     p.add_argument("--n-critic", type=_positive, default=1)
     p.add_argument("--gp-weight", type=float, default=0.0)
+    p.add_argument("--pack", type=_positive, default=1, help="PacGAN packing: D judges this many samples at once")
     p.add_argument("--update", choices=UPDATES, default="alternating",
                    help="alternating D/G updates (default) or simultaneous (the TF tutorial's step)")
     p.add_argument("--latent-dim", type=_positive, default=None, help="default: 2 for the mixtures, 100 for mnist")
@@ -65,7 +66,7 @@ def _config_from(args) -> TrainConfig:
     return TrainConfig(
         model=args.model or ("toy" if toy else "dcgan"), dataset=args.dataset, loss=args.loss,
         steps=args.steps, seed=args.seed, n_critic=args.n_critic, gp_weight=args.gp_weight,
-        update=args.update,
+        update=args.update, pack=args.pack,
         latent_dim=args.latent_dim or (2 if toy else base.latent_dim),
         batch_size=args.batch_size or base.batch_size,
         lr_g=args.lr_g or (3e-4 if toy else base.lr_g), lr_d=args.lr_d or (3e-4 if toy else base.lr_d),

@@ -41,6 +41,9 @@ class TrainConfig:
     r1_weight: gamma of the R1 penalty on real data; 0 disables.
     clip_value: clip D's weights to [-c, c] after each step (original WGAN); None disables.
     n_critic: D steps per G step; a "step" is one G step.
+    pack: PacGAN packing: D judges `pack` samples at once, concatenated (features
+        of flat data, channels of images); 1 is the ordinary GAN. batch_size must
+        be a multiple of it.
     update: "alternating" (Goodfellow et al.'s algorithm, as in pytorch/examples:
         G is scored by the D just updated) or "simultaneous" (as in the TensorFlow
         DCGAN tutorial: both gradients from one forward pass, then both updates;
@@ -59,6 +62,7 @@ class TrainConfig:
     lr_d: float = 1e-4
     betas: tuple = (0.5, 0.999)
     n_critic: int = 1
+    pack: int = 1
     update: str = "alternating"
     steps: int = 1000
     seed: int = 0
@@ -85,7 +89,7 @@ class TrainConfig:
         need(self.update in UPDATES, f"update must be one of {UPDATES}, got {self.update!r}")
         need(self.mixed_precision in PRECISIONS,
              f"mixed_precision must be one of {PRECISIONS}, got {self.mixed_precision!r}")
-        for name in ("latent_dim", "batch_size", "n_critic", "steps", "n_samples", "log_every"):
+        for name in ("latent_dim", "batch_size", "n_critic", "pack", "steps", "n_samples", "log_every"):
             value = getattr(self, name)
             need(isinstance(value, int) and value >= 1, f"{name} must be a positive integer, got {value!r}")
         for name in ("sample_every", "checkpoint_every", "keep_checkpoints", "seed"):
@@ -97,6 +101,10 @@ class TrainConfig:
         need(self.clip_value is None or self.clip_value > 0,
              f"clip_value must be None or > 0, got {self.clip_value!r}")
         need(len(self.betas) == 2, f"betas must be two numbers, got {self.betas!r}")
+        need(self.batch_size % self.pack == 0,
+             f"batch_size {self.batch_size} is not a multiple of pack {self.pack}")
+        need(self.pack == 1 or self.model != "conditional",
+             "pack > 1 is not supported for the conditional model (its labels are per sample)")
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)

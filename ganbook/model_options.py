@@ -15,7 +15,10 @@ MODEL_KWARGS = {
 
 
 def model_arguments(config) -> tuple[str, dict, str, dict]:
-    """(generator name, its kwargs, discriminator name, its kwargs) for `config`."""
+    """(generator name, its kwargs, discriminator name, its kwargs) for `config`.
+
+    With config.pack > 1 the discriminator's input is `pack` samples wide; the
+    backend's build_models wraps it in a PackedDiscriminator."""
     from ganbook.datasets import check_pairing, sample_shape
 
     check_pairing(config)
@@ -25,20 +28,20 @@ def model_arguments(config) -> tuple[str, dict, str, dict]:
         raise ValueError(f"model_kwargs {unknown} are not options of model {config.model!r}; "
                          f"it takes {sorted(allowed)}")
     kw = {**allowed, **config.model_kwargs}
-    z, sn = config.latent_dim, kw["spectral_norm"]
+    z, sn, pack = config.latent_dim, kw["spectral_norm"], config.pack
     if config.model == "dcgan":
         size, channels = kw["image_size"], kw["channels"]
         return ("DCGANGenerator", dict(latent_dim=z, channels=channels, image_size=size),
-                "DCGANDiscriminator", dict(channels=channels, image_size=size,
+                "DCGANDiscriminator", dict(channels=channels * pack, image_size=size,
                                            dropout=kw["dropout"], spectral_norm=sn))
     dim = sample_shape(config)[0]
     if config.model == "mlp":
         return ("MLPGenerator", dict(latent_dim=z, hidden=tuple(kw["g_hidden"]), out_dim=dim),
-                "MLPDiscriminator", dict(in_dim=dim, hidden=tuple(kw["d_hidden"]),
+                "MLPDiscriminator", dict(in_dim=dim * pack, hidden=tuple(kw["d_hidden"]),
                                          dropout=kw["dropout"], spectral_norm=sn))
     if config.model == "conditional":
         return ("ConditionalGenerator", dict(latent_dim=z, n_classes=kw["n_classes"], out_dim=dim),
                 "ConditionalDiscriminator", dict(in_dim=dim, n_classes=kw["n_classes"],
                                                  dropout=kw["dropout"], spectral_norm=sn))
     return ("toy_generator", dict(latent_dim=z, hidden=tuple(kw["g_hidden"]), out_dim=dim),
-            "toy_discriminator", dict(in_dim=dim, hidden=tuple(kw["d_hidden"]), spectral_norm=sn))
+            "toy_discriminator", dict(in_dim=dim * pack, hidden=tuple(kw["d_hidden"]), spectral_norm=sn))

@@ -37,6 +37,8 @@ def test_same_loss_signatures_and_trainer_methods():
 
 CONFIGS = [
     dict(model="mlp", dataset="mnist"),
+    dict(model="toy", dataset="grid", latent_dim=2, pack=4),
+    dict(model="dcgan", dataset="mnist", pack=2),
     dict(model="mlp", dataset="mnist", model_kwargs={"spectral_norm": True, "dropout": 0.3}),
     dict(model="dcgan", dataset="mnist"),
     dict(model="dcgan", dataset="mnist", model_kwargs={"spectral_norm": True}),
@@ -171,3 +173,24 @@ def test_gradient_penalty_finite_when_gradient_is_zero():
     gp = gt.losses.gradient_penalty(critic, x, x)
     gp.backward()
     assert torch.isfinite(gp) and abs(gp.item() - 1.0) < 1e-5 and torch.isfinite(w.grad).all()
+
+
+@pytest.mark.parametrize("shape", [(6, 2), (4, 5, 5, 3)])
+def test_packing_groups_the_same_samples(shape):
+    """PackedDiscriminator feeds D the same concatenation in both backends: an inner D
+    that returns its (packed) input lets us compare the layouts in the shared layout."""
+    import keras
+    import torch
+
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    packed_torch = gt.PackedDiscriminator(torch.nn.Identity(), 2)(torch.from_numpy(gt.to_native(x)))
+    packed_tf = gf.PackedDiscriminator(keras.layers.Identity(), 2)(x)
+    np.testing.assert_array_equal(gt.to_shared(packed_torch.numpy()), np.asarray(packed_tf))
+    assert packed_tf.shape == (shape[0] // 2, *shape[1:-1], 2 * shape[-1])
+    np.testing.assert_array_equal(np.asarray(packed_tf)[0, ..., :shape[-1]], x[0])
+    np.testing.assert_array_equal(np.asarray(packed_tf)[0, ..., shape[-1]:], x[1])
+
+
+def test_pack_must_divide_the_batch():
+    with pytest.raises(ValueError, match="batch_size 64 is not a multiple of pack 3"):
+        TrainConfig(model="toy", dataset="ring", batch_size=64, pack=3)

@@ -159,7 +159,8 @@ def test_fewer_samples_than_a_batch(fw):
     dict(loss="hinge", r1_weight=1.0, model_kwargs={"spectral_norm": True}),
     dict(loss="lsgan"),
     dict(loss="minimax", mixed_precision="bf16"),
-], ids=["wgan-gp", "wgan-clip", "hinge-r1-sn", "lsgan", "minimax-bf16"])
+    dict(pack=4, loss="wgan", gp_weight=10.0),
+], ids=["wgan-gp", "wgan-clip", "hinge-r1-sn", "lsgan", "minimax-bf16", "pacgan4-gp"])
 def test_loss_options_train(fw, kw):
     trainer, x = _toy(fw, **kw)
     history = trainer.fit(x, steps=6)

@@ -204,8 +204,31 @@ def count_params(model: keras.Model) -> int:
     return int(sum(int(keras.ops.size(w)) for w in model.trainable_weights))
 
 
+class PackedDiscriminator(keras.Model):
+    """PacGAN (Lin et al., 2018): D scores groups of `pack` samples.
+
+    x (N, ...) -> logits (N // pack, 1): consecutive samples are concatenated
+    along features (flat data) or channels (images, NHWC) before the inner D,
+    whose input is `pack` times wider. N must be a multiple of pack.
+    """
+
+    def __init__(self, inner, pack):
+        super().__init__()
+        self.inner, self.pack = inner, pack
+
+    def call(self, x, training=None):
+        ops, p, rest = keras.ops, self.pack, tuple(x.shape[1:])
+        if len(rest) == 3:  # (N, H, W, C) -> (N/p, H, W, p*C), sample-major channels
+            x = ops.reshape(x, (-1, p, *rest))
+            x = ops.reshape(ops.transpose(x, (0, 2, 3, 1, 4)), (-1, rest[0], rest[1], p * rest[2]))
+        else:
+            x = ops.reshape(x, (-1, p * rest[0]))
+        return self.inner(x, training=training)
+
+
 def build_models(config):
-    """(G, D) for a TrainConfig: its model, latent_dim, data shape and model_kwargs."""
+    """(G, D) for a TrainConfig: its model, latent_dim, data shape, pack and model_kwargs."""
     g_name, g_kwargs, d_name, d_kwargs = model_arguments(config)
     here = globals()
-    return here[g_name](**g_kwargs), here[d_name](**d_kwargs)
+    D = here[d_name](**d_kwargs)
+    return here[g_name](**g_kwargs), (PackedDiscriminator(D, config.pack) if config.pack > 1 else D)

@@ -187,8 +187,25 @@ def count_params(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
+class PackedDiscriminator(nn.Module):
+    """PacGAN (Lin et al., 2018): D scores groups of `pack` samples.
+
+    x (N, ...) -> logits (N // pack, 1): consecutive samples are concatenated
+    along features (flat data) or channels (images) before the inner D, whose
+    input is `pack` times wider. N must be a multiple of pack.
+    """
+
+    def __init__(self, inner, pack):
+        super().__init__()
+        self.inner, self.pack = inner, pack
+
+    def forward(self, x):
+        return self.inner(x.reshape(x.shape[0] // self.pack, -1, *x.shape[2:]))
+
+
 def build_models(config):
-    """(G, D) for a TrainConfig: its model, latent_dim, data shape and model_kwargs."""
+    """(G, D) for a TrainConfig: its model, latent_dim, data shape, pack and model_kwargs."""
     g_name, g_kwargs, d_name, d_kwargs = model_arguments(config)
     here = globals()
-    return here[g_name](**g_kwargs), here[d_name](**d_kwargs)
+    D = here[d_name](**d_kwargs)
+    return here[g_name](**g_kwargs), (PackedDiscriminator(D, config.pack) if config.pack > 1 else D)

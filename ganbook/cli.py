@@ -22,11 +22,18 @@ from ganbook.config import DATASETS, LOSSES, MODELS, UPDATES, TrainConfig
 TOY_DATASETS = ("ring", "grid", "bimodal")
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
-    return value
+def _integer_at_least(low: int, what: str):
+    """An argparse type: an int >= low, else an error saying `what` it must be."""
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be a {what} integer, got {text}")
+        return value
+    return parse
+
+
+_positive = _integer_at_least(1, "positive")
+_nonnegative = _integer_at_least(0, "non-negative")
 
 
 def _add_train(sub):
@@ -143,13 +150,6 @@ def _cmd_sample(args, parser) -> int:
     plot.save_samples(x, G.config, args.out)
     print(f"ganbook sample: {args.n} samples from {path} -> {args.out}")
     return 0
-
-
-def _nonnegative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text}")
-    return value
 
 
 def _add_evaluate(sub):

@@ -22,6 +22,9 @@ def _run(*args, timeout=300):
 
 
 @pytest.mark.parametrize("args, message", [
+    (["evaluate", "--checkpoint", "x", "--n", "0"], "argument --n: must be a positive integer, got 0"),
+    (["evaluate", "--checkpoint", "x", "--seed", "-1"], "argument --seed: must be a non-negative integer"),
+    (["evaluate", "--n", "10"], "the following arguments are required: --checkpoint"),
     (["train", "--framework", "jax", "--steps", "5", "--out", "x"], "argument --framework: invalid choice: 'jax'"),
     (["train", "--framework", "torch", "--steps", "0", "--out", "x"], "argument --steps: must be a positive integer, got 0"),
     (["train", "--framework", "torch", "--out", "x"], "the following arguments are required: --steps"),

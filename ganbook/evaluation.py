@@ -200,7 +200,7 @@ def _row(logits, feats, reference, seed: int, k: int, labels=None) -> dict:
     return {
         "classifier_score": metrics.classifier_score(probs),
         "fd": metrics.frechet_distance(reference, feats),
-        "kid": metrics.kid(reference, feats, seed=seed),
+        "kid": metrics.kid(reference / spec.FEATURE_SCALE, feats / spec.FEATURE_SCALE, seed=seed),
         "precision": precision, "recall": recall,
         "classes": coverage["classes"], "reverse_kl": coverage["reverse_kl"],
         "histogram": coverage["histogram"].tolist(),

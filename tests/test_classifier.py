@@ -44,6 +44,11 @@ def test_heldout_accuracy(fw, models, heldout):
     assert (logits.argmax(1) == y).mean() >= 0.985
 
 
+def test_feature_scale_is_the_rms_of_heldout_features(models, heldout):
+    _, feats = backend("torch").classify(models["torch"], heldout[0])
+    assert np.sqrt((feats ** 2).mean()) == pytest.approx(spec.FEATURE_SCALE, rel=0.01)
+
+
 def test_torch_and_tf_give_the_same_logits(models, heldout):
     noise = np.random.default_rng(0).uniform(-1, 1, (500, 28, 28, 1)).astype(np.float32)
     for x in (heldout[0][:500], noise):

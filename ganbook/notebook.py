@@ -86,3 +86,8 @@ def run_summary(data: str, steps: int, device: str, seconds: float) -> str:
     mode = "quick run (GANBOOK_QUICK=1)" if quick_mode() else "full run"
     return (f"{data}, {steps} steps, {device}, {seconds:.1f} s, {mode}, "
             f"python {platform.python_version()}")
+
+
+def check(claim: str, ok: bool) -> None:
+    """Print one verdict line: '✓ claim' or '✗ FAILED: claim'."""
+    print(("✓ " if ok else "✗ FAILED: ") + claim)

@@ -27,12 +27,12 @@ from mode_coverage import (
     recipe_config,
     set_threads,
     trainer_class,
-    write_json_atomic,
 )
 
 from ganbook.data import mixture_centers
 from ganbook.datasets import training_data
 from ganbook.metrics import mode_coverage
+from ganbook.provenance import write_json_atomic
 
 
 def parse_candidate(text: str) -> tuple[str, str, dict]:

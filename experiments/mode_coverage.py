@@ -15,14 +15,8 @@ and, per (data set, recipe), the mean and standard error over seeds.
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
 import math
 import os
-import platform
-import shlex
-import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,6 +24,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 
+from ganbook import provenance
 from ganbook.config import TrainConfig
 from ganbook.data import mixture_centers
 from ganbook.datasets import training_data
@@ -153,40 +148,6 @@ def summarize(runs: list[dict]) -> list[dict]:
     return rows
 
 
-def versions(framework: str) -> dict:
-    """Python, framework and ganbook versions."""
-    import ganbook
-    out = {"python": platform.python_version(), "numpy": np.__version__,
-           "ganbook": getattr(ganbook, "__version__", None)}
-    if out["ganbook"] is None:
-        from importlib.metadata import version
-        out["ganbook"] = version("ganbook")
-    if framework == "torch":
-        import torch
-        out["torch"] = torch.__version__
-    else:
-        import tensorflow as tf
-        out["tensorflow"] = tf.__version__
-    return out
-
-
-def hardware() -> dict:
-    """The machine the runs used."""
-    return {"platform": platform.platform(), "machine": platform.machine(),
-            "processor": platform.processor(), "cpu_count": os.cpu_count(),
-            "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None}
-
-
-def write_json_atomic(path: Path, payload: dict) -> None:
-    """Write JSON to a temporary file beside `path`, then rename it over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "w") as f:
-        json.dump(payload, f, indent=1, default=float)
-        f.write("\n")
-    os.replace(tmp, path)
-
-
 def fmt(mean: float, se: float, scale: float = 1.0, digits: int = 2) -> str:
     """'mean ± se' with `digits` decimals, after multiplying by `scale`."""
     if math.isnan(mean):
@@ -232,11 +193,9 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def payload(args, runs: list[dict], started: float, complete: bool) -> dict:
     """Everything the JSON file records."""
-    return {"command": " ".join(shlex.quote(a) for a in [sys.executable.split("/")[-1], *sys.argv]),
-            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    return {**provenance.record(),
             "complete": complete, "framework": args.framework, "threads": args.threads,
             "n_eval_samples": N_EVAL, "eval_seed": EVAL_SEED,
-            "versions": versions(args.framework), "hardware": hardware(),
             "total_wall_s": round(time.perf_counter() - started, 1),
             "recipes": {name: RECIPES[name] for name in args.recipes},
             "published": [{"source": s, "dataset": d, "modes": m, "high_quality": h, "reverse_kl": k}
@@ -259,8 +218,8 @@ def main(argv=None) -> None:
                 print(f"{dataset} {recipe:14} seed {seed}: modes {run['modes']}/{k} "
                       f"hq {run['high_quality']:.3f} rkl {run['reverse_kl']:.3f} "
                       f"{run['wall_s']:.0f}s", flush=True)
-                write_json_atomic(out, payload(args, runs, started, complete=False))
-    write_json_atomic(out, payload(args, runs, started, complete=True))
+                provenance.write_json_atomic(out, payload(args, runs, started, complete=False))
+    provenance.write_json_atomic(out, payload(args, runs, started, complete=True))
     print(table(summarize(runs)))
     print(f"wrote {out}")
 

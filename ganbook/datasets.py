@@ -6,9 +6,9 @@ its own layout once (PyTorch: channels-first) when the data goes to the device.
 """
 from __future__ import annotations
 
-
 from ganbook.config import TrainConfig
-from ganbook.data import load_mnist, mixture, scale
+from ganbook.data import MnistNotFoundError, load_mnist, mixture, scale
+from ganbook.data.mnist import local_folder
 
 TOY_SAMPLES = 100_000
 IMAGE_MODELS = ("dcgan",)
@@ -48,3 +48,26 @@ def training_data(config: TrainConfig, split: str = "train", root=None):
         return x, labels
     x, _, _ = mixture(config.dataset, TOY_SAMPLES, seed=config.seed)
     return x, None
+
+
+def training_digits(root=None):
+    """The MNIST digits a GAN should train on, and a line saying which they are.
+
+    The 60,000-digit train split, downloaded (and verified) on first use. When a
+    local folder (`root`, else $GANBOOK_DATA) holds only the 10k test split, as
+    on an offline machine, the 7,000 test digits the evaluator was fitted on:
+    the 3,000 it holds out for `ganbook.evaluate` stay unseen by the GAN.
+
+    Returns (images uint8 (N, 28, 28), labels int64 (N,), description).
+    """
+    folder = local_folder(root)
+    try:
+        images, labels = load_mnist("train", root=folder)
+        return images, labels, f"MNIST train split ({len(labels):,} digits)"
+    except MnistNotFoundError:
+        if folder is None:
+            raise
+    from ganbook.classifier import fit_digits
+    images, labels = fit_digits(folder)  # raises MnistNotFoundError if the test split is missing too
+    return images, labels, (f"MNIST test split minus the 3,000 held out for evaluation "
+                            f"({len(labels):,} digits; offline, from {folder})")

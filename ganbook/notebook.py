@@ -5,6 +5,8 @@ the book's "Running the notebooks" page:
 
     GANBOOK_QUICK=1         a quick CPU run (CI, `pytest --nbval book/`): few steps
     GANBOOK_DATA=<folder>   read MNIST from a local folder instead of downloading it
+    GANBOOK_PARAMS=<json>   change parameters of either run, e.g. '{"steps": 3000}'
+                            (a CPU run of a chapter whose full run is sized for a GPU)
 
 Without them a notebook does the full run its parameters cell describes (meant
 for a Colab GPU).
@@ -12,6 +14,7 @@ for a Colab GPU).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import platform
 import time
@@ -19,6 +22,7 @@ from types import SimpleNamespace
 
 QUICK_ENV = "GANBOOK_QUICK"
 DATA_ENV = "GANBOOK_DATA"
+PARAMS_ENV = "GANBOOK_PARAMS"
 
 
 def quick_mode() -> bool:
@@ -26,16 +30,35 @@ def quick_mode() -> bool:
     return os.environ.get(QUICK_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
-def parameters(full: dict, quick: dict) -> SimpleNamespace:
-    """The run's parameters: `full` (the default run) updated by `quick` in quick mode.
+def overrides() -> dict:
+    """The parameters set by GANBOOK_PARAMS (a JSON object), {} when it is unset."""
+    text = os.environ.get(PARAMS_ENV, "").strip()
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{PARAMS_ENV} is not valid JSON ({err}); write e.g. "
+                         f"{PARAMS_ENV}='{{\"steps\": 3000}}'") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"{PARAMS_ENV} must be a JSON object such as {{\"steps\": 3000}}, got {text!r}")
+    return value
 
-    Every key of `quick` must be a key of `full`, so both runs set the same names.
+
+def parameters(full: dict, quick: dict) -> SimpleNamespace:
+    """The run's parameters: `full` (the default run) updated by `quick` in quick mode,
+    then by GANBOOK_PARAMS.
+
+    Every key of `quick` and of GANBOOK_PARAMS must be a key of `full`, so every
+    run sets the same names.
     """
-    unknown = sorted(set(quick) - set(full))
-    if unknown:
-        raise ValueError(f"quick parameters {unknown} have no full-run default; add them to `full`")
+    for source, keys in (("quick parameters", quick), (PARAMS_ENV, overrides())):
+        unknown = sorted(set(keys) - set(full))
+        if unknown:
+            raise ValueError(f"{source} {unknown} are not parameters of this notebook; "
+                             f"its parameters are {sorted(full)}")
     chosen = {**full, **quick} if quick_mode() else dict(full)
-    return SimpleNamespace(QUICK=quick_mode(), **chosen)
+    return SimpleNamespace(QUICK=quick_mode(), **{**chosen, **overrides()})
 
 
 @contextlib.contextmanager
@@ -84,6 +107,8 @@ def run_summary(data: str, steps: int, device: str, seconds: float) -> str:
     """One line for stored outputs: what produced them, e.g.
     'ring, 2000 steps, cpu (2 threads), 41.2 s, full run, python 3.11'."""
     mode = "quick run (GANBOOK_QUICK=1)" if quick_mode() else "full run"
+    if overrides():
+        mode += f" with {PARAMS_ENV}={json.dumps(overrides())}"
     return (f"{data}, {steps} steps, {device}, {seconds:.1f} s, {mode}, "
             f"python {platform.python_version()}")
 

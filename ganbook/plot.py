@@ -308,6 +308,33 @@ def training_curves(history, probability: bool = True, smooth: int = 1):
     return _finish(fig, True)
 
 
+def class_histogram(model, real=None, ax=None):
+    """Bars of how often a classifier assigns each digit class: the model's samples
+    beside real digits.
+
+    model, real: class counts (10,) (e.g. ``report["model"]["histogram"]`` of
+    ``ganbook.evaluate``), or a Report / its row dict with a "histogram" (a Report
+    gives both rows). Bars are fractions of each set; the dashed line is uniform.
+    """
+    if isinstance(model, dict) and "model" in model and real is None:
+        model, real = model["model"], model["real"]
+    sets = [("generated", model)] + ([("real digits", real)] if real is not None else [])
+    own = ax is None
+    fig, ax = _axes(ax, (7, 3))
+    width = 0.8 / len(sets)
+    for i, (label, counts) in enumerate(sets):
+        counts = _vector(counts["histogram"] if isinstance(counts, dict) else counts, label)
+        if counts.min() < 0 or counts.sum() <= 0:
+            raise ValueError(f"{label}: class counts must be >= 0 with a positive total")
+        k = len(counts)
+        ax.bar(np.arange(k) + (i - (len(sets) - 1) / 2) * width, counts / counts.sum(),
+               width, label=f"{label} (n={int(counts.sum())})", color=f"C{i}")
+    ax.axhline(1 / k, color="0.4", ls="--", lw=1, label="uniform")
+    ax.set(xticks=np.arange(k), xlabel="class predicted by the evaluator", ylabel="fraction")
+    ax.legend(loc="upper right", fontsize="small")
+    return _finish(fig, own)
+
+
 # ---------------------------------------------------------------- toy distributions
 
 def _mixture_density_grid(centers, std, lo, hi, n=400):
@@ -510,6 +537,27 @@ def _toy_frames(snapshots, scale, centers):
         ymax = max(np.histogram(p[:, 0], edges, density=True)[0].max() for p in pts) * 1.05 or 1.0
         hist = (edges, ymax)
     return [_toy_frame(p, step, lo, hi, centers, scale, hist) for p, (step, _) in zip(pts, snapshots)]
+
+
+def training_snapshots(snapshots, count: int = 4, ncols: int | None = None):
+    """A row of image grids from `count` snapshots evenly spaced over training,
+    first and last included, each titled with its step.
+
+    snapshots: list of (step, images) as ``trainer.samples`` (images in [-1, 1],
+    shapes as image_grid).
+    """
+    snapshots = list(snapshots)
+    if not snapshots:
+        raise ValueError("snapshots is empty: train with sample_every > 0 to collect them")
+    if not isinstance(count, (int, np.integer)) or count < 1:
+        raise ValueError(f"count must be a positive integer, got {count!r}")
+    picks = sorted(set(np.linspace(0, len(snapshots) - 1, count).round().astype(int)))
+    fig = _figure((3.2 * len(picks), 3.6))
+    for ax, i in zip(np.atleast_1d(fig.subplots(1, len(picks))), picks):
+        step, images = snapshots[i]
+        _imshow(ax, image_grid(images, ncols))
+        ax.set_title(f"step {step}")
+    return _finish(fig, True)
 
 
 def training_gif(snapshots, path, scale: int = 2, duration_ms: int = 200, ncols: int | None = None,

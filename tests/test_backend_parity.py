@@ -59,6 +59,36 @@ def test_same_parameter_counts(kw):
     assert counts[0] == counts[1]
 
 
+def _distinct_shapes(layers, framework):
+    """The successive distinct output shapes, in TF's channels-last order, leaving out
+    TF's Reshape and Flatten layers (torch reshapes inside forward)."""
+    out = []
+    for name, shape in layers:
+        if name in ("Reshape", "Flatten"):
+            continue
+        if framework == "torch" and len(shape) == 4:
+            shape = (shape[0], *shape[2:], shape[1])
+        if not out or out[-1] != shape:
+            out.append(shape)
+    return out
+
+
+@pytest.mark.parametrize("model", ["dcgan", "mlp"])
+def test_layer_shapes_walk_the_same_layers(model):
+    G_t, D_t = gt.build_models(TrainConfig(model=model))
+    G_f, D_f = gf.build_models(TrainConfig(model=model))
+    z = np.zeros((2, 100), np.float32)
+    x = np.zeros((2, 28, 28, 1) if model == "dcgan" else (2, 784), np.float32)
+    g_t, g_f = gt.layer_shapes(G_t, z), gf.layer_shapes(G_f, z)
+    d_t, d_f = gt.layer_shapes(D_t, gt.to_native(x)), gf.layer_shapes(D_f, x)
+    assert g_t[0] == (("Linear", (2, 12544)) if model == "dcgan" else ("Linear", (2, 128)))
+    assert _distinct_shapes(g_t, "torch") == _distinct_shapes(g_f, "tf")
+    assert _distinct_shapes(g_f, "tf")[-1] == x.shape
+    assert _distinct_shapes(d_t, "torch") == _distinct_shapes(d_f, "tf")
+    assert d_t[-1][1] == d_f[-1][1] == (2, 1)
+    assert G_t.training, "layer_shapes leaves the model in training mode"
+
+
 def test_known_parameter_counts():
     # The TF tutorial's DCGAN: 2,305,472 trainable in G (2,330,944 with BN statistics), 212,865 in D.
     assert gt.count_params(gt.DCGANGenerator()) == 2_305_472

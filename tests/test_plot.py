@@ -54,6 +54,8 @@ BUILDERS = {
                                                                 resolution=30),
     "densities_1d": lambda: plot.densities_1d(*_densities(), d=0.5 * np.ones(101)),
     "interpolation_strip": lambda: plot.interpolation_strip(_images(8)),
+    "class_histogram": lambda: plot.class_histogram([5, 0, 3, 1, 1, 1, 1, 1, 1, 1], np.ones(10)),
+    "training_snapshots": lambda: plot.training_snapshots([(i, _images(seed=i)) for i in range(5)], count=3),
 }
 
 
@@ -74,7 +76,7 @@ def test_figures_are_deterministic_and_not_left_in_pyplot(name, tmp_path):
 
 
 @pytest.mark.parametrize("name", ["show_images", "toy_samples", "densities_1d", "interpolation_strip",
-                                  "discriminator_surface"])
+                                  "discriminator_surface", "class_histogram"])
 def test_ax_argument_draws_into_the_given_axes(name):
     fig = Figure()
     ax = fig.add_subplot()
@@ -84,6 +86,7 @@ def test_ax_argument_draws_into_the_given_axes(name):
         "densities_1d": lambda: plot.densities_1d(*_densities(), ax=ax),
         "interpolation_strip": lambda: plot.interpolation_strip(_images(), ax=ax),
         "discriminator_surface": lambda: plot.discriminator_surface(_d_fn, lim=2, resolution=10, ax=ax),
+        "class_histogram": lambda: plot.class_histogram(np.arange(10), ax=ax),
     }
     assert args[name]() is fig
     assert ax.has_data()
@@ -423,3 +426,39 @@ def test_latent_walk():
     assert not np.array_equal(z, latent.latent_walk(8, 3, 5, seed=3))
     with pytest.raises(ValueError, match="latent_dim"):
         latent.latent_walk(0)
+
+
+# ---------------------------------------------------------------- evaluation and snapshots
+
+def test_class_histogram_bars_are_fractions_of_each_set():
+    report = {"model": {"histogram": [4, 0, 0, 0, 0, 0, 0, 0, 0, 4]}, "real": {"histogram": [1] * 10}}
+    fig = plot.class_histogram(report)
+    ax = fig.axes[0]
+    model_bars, real_bars = ax.containers
+    assert [b.get_height() for b in model_bars] == [0.5] + [0.0] * 8 + [0.5]
+    assert [b.get_height() for b in real_bars] == [0.1] * 10
+    assert ax.lines[0].get_ydata()[0] == pytest.approx(0.1)  # the uniform line
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["uniform", "generated (n=8)", "real digits (n=10)"]
+
+
+@pytest.mark.parametrize("counts, match", [([0] * 10, "positive total"), ([-1] + [1] * 9, ">= 0"),
+                                           (np.ones((2, 10)), "shape")])
+def test_class_histogram_bad_counts(counts, match):
+    with pytest.raises(ValueError, match=match):
+        plot.class_histogram(counts)
+
+
+def test_training_snapshots_picks_first_last_and_evenly_between():
+    snaps = [(10 * (i + 1), _images(seed=i)) for i in range(7)]
+    fig = plot.training_snapshots(snaps, count=4)
+    assert [ax.get_title() for ax in fig.axes] == ["step 10", "step 30", "step 50", "step 70"]
+    assert np.array_equal(fig.axes[0].images[0].get_array(), plot.image_grid(snaps[0][1])[..., 0])
+    assert len(plot.training_snapshots(snaps[:2], count=4).axes) == 2  # never more panels than snapshots
+
+
+def test_training_snapshots_bad_input():
+    with pytest.raises(ValueError, match="empty"):
+        plot.training_snapshots([])
+    with pytest.raises(ValueError, match="count"):
+        plot.training_snapshots([(1, _images())], count=0)

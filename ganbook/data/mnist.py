@@ -169,7 +169,8 @@ def _cached_paths(split: str) -> list[Path]:
     return paths
 
 
-def _resolve_root(root) -> Path | None:
+def local_folder(root=None) -> Path | None:
+    """The local MNIST folder in use: `root`, else $GANBOOK_DATA, else None (the download cache)."""
     if root is not None:
         return Path(root).expanduser()
     env = os.environ.get("GANBOOK_DATA")
@@ -205,7 +206,7 @@ def load_mnist(split: str = "train", root: str | os.PathLike | None = None):
     """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
-    folder = _resolve_root(root)
+    folder = local_folder(root)
     if split == "all":
         parts = [_load_split(s, folder) for s in ("train", "test")]
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])

@@ -204,6 +204,31 @@ def count_params(model: keras.Model) -> int:
     return int(sum(int(keras.ops.size(w)) for w in model.trainable_weights))
 
 
+def _innermost(layer) -> list:
+    """The layers of `layer` with no sub-layers, in call order (for Sequential stacks)."""
+    inner = getattr(layer, "layers", None)
+    if not inner:
+        return [layer]
+    return [leaf for sub in inner for leaf in _innermost(sub)]
+
+
+def layer_shapes(model: keras.Model, x) -> list[tuple[str, tuple]]:
+    """(layer type, output shape) of each innermost layer as `model(x)` runs, in order.
+
+    x: a batch in the model's layout (images channels-last, (N, H, W, C)).
+    Layers run in inference mode (BatchNorm on moving averages, no dropout).
+    Works for ganbook's models, whose layers form one Sequential stack (`model.net`).
+    """
+    stack = getattr(model, "net", model)
+    if not isinstance(stack, keras.Sequential):
+        raise TypeError(f"layer_shapes needs a Sequential stack, got {type(model).__name__}")
+    shapes = []
+    for layer in _innermost(stack):
+        x = layer(x, training=False)
+        shapes.append((type(layer).__name__, tuple(x.shape)))
+    return shapes
+
+
 class PackedDiscriminator(keras.Model):
     """PacGAN (Lin et al., 2018): D scores groups of `pack` samples.
 

@@ -7,7 +7,7 @@ from ganbook.torch.classifier import MnistClassifier, classify, load_classifier
 from ganbook.torch.device import describe_device, pick_device
 from ganbook.torch.models import (ConditionalDiscriminator, ConditionalGenerator,
                                   DCGANDiscriminator, DCGANGenerator, MLPDiscriminator,
-                                  MLPGenerator, PackedDiscriminator, build_models, count_params, dcgan_init,
+                                  MLPGenerator, PackedDiscriminator, build_models, count_params, dcgan_init, layer_shapes,
                                   toy_discriminator, toy_generator)
 from ganbook.torch.sampling import sample, to_native, to_shared
 from ganbook.torch.trainer import Trainer
@@ -18,7 +18,7 @@ __all__ = [
     "ConditionalDiscriminator", "ConditionalGenerator", "DCGANDiscriminator", "DCGANGenerator",
     "FRAMEWORK", "MLPDiscriminator", "MLPGenerator", "MnistClassifier", "PackedDiscriminator", "TrainConfig",
     "Trainer", "TrainingDivergedError", "build_models", "classify", "count_params", "dcgan_init",
-    "describe_device", "load_classifier", "load_generator", "losses", "pick_device", "sample",
+    "describe_device", "layer_shapes", "load_classifier", "load_generator", "losses", "pick_device", "sample",
     "to_native", "to_shared",
     "toy_discriminator", "toy_generator",
 ]

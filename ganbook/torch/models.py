@@ -187,6 +187,30 @@ def count_params(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
+@torch.no_grad()
+def layer_shapes(model: nn.Module, x) -> list[tuple[str, tuple]]:
+    """(layer type, output shape) of each innermost layer as `model(x)` runs, in order.
+
+    x: a batch in the model's layout (images channels-first, (N, C, H, W)).
+    The model runs in eval mode (BatchNorm on running averages, no dropout) and is
+    left in the mode it was in.
+    """
+    shapes, handles = [], []
+    for layer in model.modules():
+        if not list(layer.children()):
+            handles.append(layer.register_forward_hook(
+                lambda m, _, out: shapes.append((type(m).__name__, tuple(out.shape)))))
+    was_training = model.training
+    try:
+        model.eval()
+        model(torch.as_tensor(x))
+    finally:
+        model.train(was_training)
+        for handle in handles:
+            handle.remove()
+    return shapes
+
+
 class PackedDiscriminator(nn.Module):
     """PacGAN (Lin et al., 2018): D scores groups of `pack` samples.
 

@@ -1,18 +1,19 @@
-"""Render the committed benchmark results as Markdown tables for the book.
+"""Render the committed benchmark and experiment results as Markdown tables for the book.
 
-    python benchmarks/report.py          # rewrites book/benchmarks/throughput_table.md
+    python benchmarks/report.py          # rewrites every table of TABLES
 
-The book's benchmarks page includes the generated file; tests/test_benchmarks.py
-fails when it is out of date with benchmarks/results/*.json.
+The book's pages include the generated files; tests/test_benchmarks.py fails
+when one is out of date with its result file (benchmarks/results/*.json,
+experiments/results/*.json).
 """
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results"
-TABLES = {"throughput-cpu.json": ROOT / "book" / "benchmarks" / "throughput_table.md"}
+BOOK = ROOT / "book"
 
 
 def throughput_table(record: dict) -> str:
@@ -31,10 +32,48 @@ def throughput_table(record: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _mean_se(row: dict, key: str, scale: float = 1.0, digits: int = 2) -> str:
+    """'mean ± se'; 'n/a' when undefined (reverse KL of runs without a high-quality sample)."""
+    mean, se = row[key + "_mean"], row[key + "_se"]
+    if mean is None or math.isnan(mean):
+        return "n/a"
+    return f"{mean * scale:.{digits}f} ± {se * scale:.{digits}f}"
+
+
+def mode_coverage_table(record: dict) -> str:
+    """ganbook's recipes beside the published numbers, per data set (mean ± standard error)."""
+    lines = ["| data | recipe or source | modes | high quality (%) | reverse KL | runs with all modes | s per run |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for dataset, k in (("ring", 8), ("grid", 25)):
+        for row in (r for r in record["summary"] if r["dataset"] == dataset):
+            lines.append(f"| {dataset} ({k}) | ganbook: {row['recipe']} | {_mean_se(row, 'modes', 1, 1)} "
+                         f"| {_mean_se(row, 'high_quality', 100, 1)} | {_mean_se(row, 'reverse_kl', 1, 3)} "
+                         f"| {row['all_modes_runs']}/{len(row['seeds'])} | {row['wall_s_mean']:.0f} |")
+        for pub in (p for p in record["published"] if p["dataset"] == dataset):
+            kl = "-" if pub["reverse_kl"] is None else f"{pub['reverse_kl']:.2f}"
+            lines.append(f"| {dataset} ({k}) | published: {pub['source']} | {pub['modes']:.1f} "
+                         f"| {pub['high_quality'] * 100:.1f} | {kl} | - | - |")
+    seeds = sorted({s for r in record["summary"] for s in r["seeds"]})
+    versions = ", ".join(f"{k} {v}" for k, v in record["versions"].items())
+    hw = record["hardware"]
+    lines += ["", f"ganbook rows: {record['framework']}, seeds {seeds}, {record['n_eval_samples']:,} samples "
+                  f"per run, {record['threads']} CPU thread(s) per run on {hw['machine']} with {hw['cpu_count']} "
+                  f"CPUs; {versions}; measured {record['date'][:10]}. Command: `{record['command']}`."]
+    return "\n".join(lines) + "\n"
+
+
+# result file -> (generated Markdown file, renderer)
+TABLES = {
+    ROOT / "benchmarks" / "results" / "throughput-cpu.json": (BOOK / "benchmarks" / "throughput_table.md",
+                                                              throughput_table),
+    ROOT / "experiments" / "results" / "mode_coverage.json": (BOOK / "06_challenges" / "mode_coverage_table.md",
+                                                              mode_coverage_table),
+}
+
+
 def render() -> dict[Path, str]:
     """{output file: its Markdown} for every committed result."""
-    return {out: throughput_table(json.loads((RESULTS / name).read_text()))
-            for name, out in TABLES.items()}
+    return {out: make(json.loads(source.read_text())) for source, (out, make) in TABLES.items()}
 
 
 def main():

@@ -24,7 +24,6 @@ from mode_coverage import (
     EVAL_SEED,
     METRICS,
     N_EVAL,
-    recipe_config,
     set_threads,
     trainer_class,
 )
@@ -33,6 +32,7 @@ from ganbook.data import mixture_centers
 from ganbook.datasets import training_data
 from ganbook.metrics import mode_coverage
 from ganbook.provenance import write_json_atomic
+from ganbook.recipes import recipe_config
 
 
 def parse_candidate(text: str) -> tuple[str, str, dict]:

@@ -29,65 +29,11 @@ from ganbook.config import TrainConfig
 from ganbook.data import mixture_centers
 from ganbook.datasets import training_data
 from ganbook.metrics import mode_coverage
+from ganbook.recipes import PUBLISHED, RECIPES, recipe_config
 
 N_EVAL = 2500  # samples per evaluation, as in both papers
 EVAL_SEED = 12345  # noise seed of the evaluation samples (fixed for every run)
 METRICS = ("modes", "high_quality", "reverse_kl")
-
-# Settings every recipe shares unless it overrides them.
-BASE = dict(model="toy", latent_dim=2, progress=False, log_every=1000)
-
-# Each recipe: TrainConfig overrides; "by_dataset" holds further overrides for one data set.
-RECIPES = {
-    # The PacGAN paper's unpacked baseline as close as ganbook allows: G 4 x 400, D 3 x 200,
-    # 2-D noise, Adam 1e-4, batch 100. Differences: LeakyReLU(0.2) everywhere (the paper: ReLU +
-    # batch norm in G, 5-piece maxout in D) - the toy networks have neither BN nor maxout.
-    "vanilla": dict(loss="nonsaturating", lr_g=1e-4, lr_d=1e-4, batch_size=100, steps=10_000,
-                    model_kwargs={"g_hidden": (400,) * 4, "d_hidden": (200,) * 3}),
-    # Gulrajani et al. 2017: Wasserstein loss, gradient penalty 10, 5 critic steps, Adam (0.5, 0.9).
-    "wgan-gp": dict(loss="wgan", gp_weight=10.0, n_critic=5, lr_g=1e-4, lr_d=1e-4,
-                    betas=(0.5, 0.9), batch_size=256, steps=4_000),
-    # Miyato et al. 2018: spectral norm on D, hinge loss.
-    "spectral-norm": dict(loss="hinge", lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999), batch_size=256,
-                          steps=10_000, model_kwargs={"spectral_norm": True}),
-    # The vanilla baseline with a packed D: pack 4 on the grid, 2 on the ring, the settings of the
-    # PacGAN Table 1 rows quoted below. batch_size counts samples, so 100 * pack keeps D's batch
-    # at 100 (packed) examples, as vanilla's.
-    "pacgan": dict(loss="nonsaturating", lr_g=1e-4, lr_d=1e-4, batch_size=100, steps=10_000,
-                   model_kwargs={"g_hidden": (400,) * 4, "d_hidden": (200,) * 3},
-                   by_dataset={"grid": {"pack": 4, "batch_size": 400},
-                               "ring": {"pack": 2, "batch_size": 200}}),
-    # Mescheder et al. 2018: non-saturating loss with the R1 penalty on real data.
-    # (R1's double backward makes a step ~3x dearer, hence fewer steps.)
-    "r1": dict(loss="nonsaturating", r1_weight=1.0, lr_g=2e-4, lr_d=2e-4, batch_size=256,
-               steps=8_000),
-    # ganbook's best recipe found in the time available (experiments/README.md: how): the
-    # non-saturating loss, default toy networks (128-128), PacGAN packing 2, batch 512, Adam 1e-4,
-    # as many steps as fit in ~100 s on one busy CPU core. On the ring it covers 8/8 evenly but
-    # its high-quality fraction (~86%) is short of the 97% goal; on the grid it falls well short.
-    "recommended": dict(loss="nonsaturating", pack=2, lr_g=1e-4, lr_d=1e-4, batch_size=512,
-                        steps=45_000),
-}
-
-# Published numbers: (source, data set) -> (modes, high-quality fraction, reverse KL or None).
-PUBLISHED = {
-    ("PacGAN Table 1, PacGAN4", "grid"): (24.8, 0.936, 0.04),
-    ("PacGAN Table 1, PacGAN2", "ring"): (7.9, 0.956, 0.07),
-    ("VEEGAN Table 1", "grid"): (24.6, 0.40, None),
-    ("VEEGAN Table 1", "ring"): (8.0, 0.529, None),
-}
-
-
-def recipe_config(name: str, dataset: str, seed: int, steps: int | None = None,
-                  extra: dict | None = None) -> TrainConfig:
-    """The TrainConfig of recipe `name` on `dataset` with `seed` (and optional overrides)."""
-    recipe = dict(RECIPES[name])
-    by_dataset = recipe.pop("by_dataset", {}).get(dataset, {})
-    fields = {**BASE, **recipe, **by_dataset, **(extra or {}), "dataset": dataset, "seed": seed}
-    if steps is not None:
-        fields["steps"] = steps
-    return TrainConfig(**fields)
-
 
 def set_threads(framework: str, threads: int) -> None:
     """Limit the framework's CPU threads (the toy networks gain little from more)."""

@@ -45,7 +45,9 @@ class TrainingLoop:
         steps = cfg.steps if steps is None else steps
         data = self._prepare(x, y)
         buffer, first = [], self.step + 1
-        bar = tqdm(total=steps, initial=self.step, disable=not cfg.progress, desc="train")
+        # At most ~200 redraws: a notebook stores every one of them in its output.
+        bar = tqdm(total=steps, initial=self.step, disable=not cfg.progress, desc="train",
+                   mininterval=1.0, miniters=max(1, (steps - self.step) // 200))
         try:
             while self.step < steps:
                 buffer.append(self._step(data))
@@ -56,7 +58,8 @@ class TrainingLoop:
                 if self.step % cfg.log_every == 0 or due_sample or due_ckpt or self.step == steps:
                     append_rows(self.history, first, self._rows(buffer), self.last_checkpoint)
                     buffer, first = [], self.step + 1
-                    bar.set_postfix({k: f"{self.history[k][-1]:.3f}" for k in ("d_loss", "g_loss")})
+                    bar.set_postfix({k: f"{self.history[k][-1]:.3f}" for k in ("d_loss", "g_loss")},
+                                    refresh=False)
                 if due_sample:
                     self._snapshot()
                 if due_ckpt and self.out_dir is not None:

@@ -351,3 +351,37 @@ def mode_coverage(samples, centers, std: float) -> dict:
     counts = np.bincount(nearest[good], minlength=len(centers))
     return {"modes": int((counts > 0).sum()), "high_quality": float(good.mean()),
             "reverse_kl": _reverse_kl(counts), "n": len(samples)}
+
+
+def by_sample_size(feats_a, feats_b, sizes, repeats: int = 5, seed: int = 0,
+                   kid_scale: float = 1.0) -> dict:
+    """FD and KID of two feature sets when only n samples of each are used.
+
+    For each n in `sizes`, `repeats` times: draw n rows of each set without
+    replacement and compute frechet_distance and kid (subsets of n rows). With two
+    samples of one distribution both should be 0: FD's excess over 0 is its
+    small-sample bias, KID's spread its noise.
+
+    Args: feats_a (n_a, d), feats_b (n_b, d); sizes: increasing ints in
+        [2, min(n_a, n_b)]; repeats >= 1; kid_scale: KID sees the features divided
+        by it (ganbook.classifier.FEATURE_SCALE, as in ganbook.evaluate).
+    Returns dict: n (len(sizes),) ints, fd and kid (len(sizes), repeats) floats.
+    """
+    a, b = _as_2d("feats_a", feats_a, 2), _as_2d("feats_b", feats_b, 2)
+    _same_dims("feats_a", a, "feats_b", b)
+    repeats = _positive_int("repeats", repeats)
+    sizes = [_positive_int("each size", n, 2) for n in sizes]
+    if not sizes or max(sizes) > min(len(a), len(b)):
+        raise ValueError(f"sizes must be non-empty and at most min(n_a, n_b) = {min(len(a), len(b))}, "
+                         f"got {sizes}")
+    rng = np.random.default_rng(seed)
+    fd = np.empty((len(sizes), repeats))
+    kd = np.empty((len(sizes), repeats))
+    for i, n in enumerate(sizes):
+        for r in range(repeats):
+            sa = a[rng.choice(len(a), n, replace=False)]
+            sb = b[rng.choice(len(b), n, replace=False)]
+            fd[i, r] = frechet_distance(sa, sb)
+            kd[i, r] = kid(sa / kid_scale, sb / kid_scale, subsets=10, subset_size=n,
+                           seed=int(rng.integers(2**31)))[0]
+    return {"n": np.asarray(sizes), "fd": fd, "kid": kd}

@@ -363,3 +363,28 @@ def test_mode_coverage_bad_input():
         mode_coverage(np.full((5, 2), np.inf), centers, std=0.1)
     with pytest.raises(ValueError, match="centers needs at least 1 rows"):
         mode_coverage(np.zeros((5, 2)), np.zeros((0, 2)), std=0.1)
+
+
+# ---------------------------------------------------------------- by_sample_size
+
+def test_by_sample_size_shows_fd_bias_and_unbiased_kid():
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((400, 4)), rng.standard_normal((400, 4))
+    out = metrics.by_sample_size(a, b, [20, 100, 400], repeats=6, seed=1)
+    assert out["n"].tolist() == [20, 100, 400] and out["fd"].shape == out["kid"].shape == (3, 6)
+    fd = out["fd"].mean(1)
+    assert fd[0] > fd[1] > fd[2] > 0  # same distribution: FD's excess over 0 is bias, shrinking with n
+    np.testing.assert_allclose(out["fd"][2], out["fd"][2, 0])  # n = all rows: every draw is the whole set
+    assert abs(out["kid"][:2].mean()) < 3 * out["kid"][:2].std()
+    # kid_scale divides the features before KID (KID is not scale-invariant); FD is unchanged.
+    scaled = metrics.by_sample_size(a, b, [20, 100], repeats=6, seed=1, kid_scale=2.0)
+    np.testing.assert_allclose(scaled["fd"], out["fd"][:2])
+    assert not np.allclose(scaled["kid"], out["kid"][:2])
+
+
+@pytest.mark.parametrize("sizes, repeats, match", [([], 2, "non-empty"), ([10, 500], 2, "at most"),
+                                                    ([1], 2, "each size"), ([10], 0, "repeats")])
+def test_by_sample_size_bad_input(sizes, repeats, match):
+    x = np.zeros((100, 3))
+    with pytest.raises(ValueError, match=match):
+        metrics.by_sample_size(x, x, sizes, repeats)

@@ -1,0 +1,29 @@
+"""ganbook.recipes: the named recipes build valid configs, with per-data-set overrides."""
+import pytest
+
+from ganbook.recipes import PUBLISHED, RECIPES, recipe_config
+
+
+@pytest.mark.parametrize("name", sorted(RECIPES))
+@pytest.mark.parametrize("dataset", ["ring", "grid"])
+def test_every_recipe_builds_a_toy_config(name, dataset):
+    config = recipe_config(name, dataset, seed=3)
+    assert (config.model, config.dataset, config.seed, config.latent_dim) == ("toy", dataset, 3, 2)
+    assert config.batch_size % config.pack == 0
+
+
+def test_pacgan_packs_by_dataset_and_overrides_apply():
+    assert recipe_config("pacgan", "ring", 0).pack == 2
+    assert recipe_config("pacgan", "grid", 0).pack == 4
+    config = recipe_config("vanilla", "ring", 0, steps=7, extra={"lr_g": 3e-4})
+    assert (config.steps, config.lr_g) == (7, 3e-4)
+    assert "by_dataset" in RECIPES["pacgan"]  # recipe_config did not consume the shared dict
+
+
+def test_unknown_recipe_is_named():
+    with pytest.raises(ValueError, match=r"unknown recipe 'wgan'; choose from \["):
+        recipe_config("wgan", "ring", 0)
+
+
+def test_published_numbers_cover_both_datasets():
+    assert {ds for _, ds in PUBLISHED} == {"ring", "grid"}

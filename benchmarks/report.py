@@ -40,6 +40,14 @@ def _mean_se(row: dict, key: str, scale: float = 1.0, digits: int = 2) -> str:
     return f"{mean * scale:.{digits}f} ± {se * scale:.{digits}f}"
 
 
+def _commands(record: dict) -> str:
+    """'Command: `a`.' or, for results merged from several calls, 'Commands: `a`; then `b`.'"""
+    commands = record.get("commands", [record["command"]])
+    if len(commands) == 1:
+        return f"Command: `{commands[0]}`."
+    return "Commands: " + "; then ".join(f"`{c}`" for c in commands) + "."
+
+
 def mode_coverage_table(record: dict) -> str:
     """ganbook's recipes beside the published numbers, per data set (mean ± standard error)."""
     lines = ["| data | recipe or source | modes | high quality (%) | reverse KL | runs with all modes | s per run |",
@@ -58,7 +66,8 @@ def mode_coverage_table(record: dict) -> str:
     hw = record["hardware"]
     lines += ["", f"ganbook rows: {record['framework']}, seeds {seeds}, {record['n_eval_samples']:,} samples "
                   f"per run, {record['threads']} CPU thread(s) per run on {hw['machine']} with {hw['cpu_count']} "
-                  f"CPUs; {versions}; measured {record['date'][:10]}. Command: `{record['command']}`."]
+                  f"CPUs; {versions}; measured {record['date'][:10]}. "
+                  + _commands(record)]
     return "\n".join(lines) + "\n"
 
 

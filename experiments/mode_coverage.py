@@ -15,6 +15,7 @@ and, per (data set, recipe), the mean and standard error over seeds.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import time
@@ -127,6 +128,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--steps", type=int, default=None, help="override every recipe's steps")
     p.add_argument("--threads", type=int, default=1, help="CPU threads of the framework (1 is fastest on a busy 2-core machine)")
     p.add_argument("--out", default="experiments/results/mode_coverage.json")
+    p.add_argument("--merge", action="store_true",
+                   help="keep the runs already in --out that this call does not redo")
     args = p.parse_args(argv)
     args.datasets = [d for d in args.datasets.split(",") if d]
     args.recipes = [r for r in args.recipes.split(",") if r]
@@ -137,13 +140,27 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
-def payload(args, runs: list[dict], started: float, complete: bool) -> dict:
+def previous_runs(args) -> tuple[list[dict], list[str]]:
+    """With --merge: the runs of --out that this call does not redo, and its commands."""
+    out = Path(args.out)
+    if not (args.merge and out.exists()):
+        return [], []
+    old = json.loads(out.read_text())
+    if old.get("framework") != args.framework:
+        raise SystemExit(f"--merge: {out} holds {old.get('framework')} runs, this call is {args.framework}")
+    redo = {(d, r, s) for d in args.datasets for r in args.recipes for s in args.seeds}
+    kept = [run for run in old["runs"] if (run["dataset"], run["recipe"], run["seed"]) not in redo]
+    return kept, old.get("commands", [old["command"]])
+
+
+def payload(args, runs: list[dict], started: float, complete: bool, commands: list[str]) -> dict:
     """Everything the JSON file records."""
-    return {**provenance.record(),
+    record = provenance.record()
+    return {**record, "commands": [*commands, record["command"]],
             "complete": complete, "framework": args.framework, "threads": args.threads,
             "n_eval_samples": N_EVAL, "eval_seed": EVAL_SEED,
             "total_wall_s": round(time.perf_counter() - started, 1),
-            "recipes": {name: RECIPES[name] for name in args.recipes},
+            "recipes": {name: RECIPES[name] for name in sorted({r["recipe"] for r in runs})},
             "published": [{"source": s, "dataset": d, "modes": m, "high_quality": h, "reverse_kl": k}
                           for (s, d), (m, h, k) in PUBLISHED.items()],
             "summary": summarize(runs), "runs": runs}
@@ -152,20 +169,21 @@ def payload(args, runs: list[dict], started: float, complete: bool) -> dict:
 def main(argv=None) -> None:
     args = parse_args(argv)
     set_threads(args.framework, args.threads)
-    started, runs, out = time.perf_counter(), [], Path(args.out)
+    started, out = time.perf_counter(), Path(args.out)
+    runs, commands = previous_runs(args)
     for dataset in args.datasets:
         k = len(mixture_centers(dataset)[0])
         for recipe in args.recipes:
             for seed in args.seeds:
                 config = recipe_config(recipe, dataset, seed, args.steps)
-                run = {"dataset": dataset, "recipe": recipe, "seed": seed, "k": k,
+                run = {"dataset": dataset, "recipe": recipe, "seed": seed, "k": k, "threads": args.threads,
                        **train_and_score(config, args.framework), "config": config.to_dict()}
                 runs.append(run)
                 print(f"{dataset} {recipe:14} seed {seed}: modes {run['modes']}/{k} "
                       f"hq {run['high_quality']:.3f} rkl {run['reverse_kl']:.3f} "
                       f"{run['wall_s']:.0f}s", flush=True)
-                provenance.write_json_atomic(out, payload(args, runs, started, complete=False))
-    provenance.write_json_atomic(out, payload(args, runs, started, complete=True))
+                provenance.write_json_atomic(out, payload(args, runs, started, False, commands))
+    provenance.write_json_atomic(out, payload(args, runs, started, True, commands))
     print(table(summarize(runs)))
     print(f"wrote {out}")
 

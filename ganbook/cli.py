@@ -59,6 +59,10 @@ def _add_train(sub):
     p.add_argument("--pack", type=_positive, default=1, help="PacGAN packing: D judges this many samples at once")
     p.add_argument("--update", choices=UPDATES, default="alternating",
                    help="alternating D/G updates (default) or simultaneous (the TF tutorial's step)")
+    p.add_argument("--sync-batchnorm", action="store_true",
+                   help="under torchrun: BatchNorm statistics over the global batch")
+    p.add_argument("--lr-decay", choices=["linear"], default=None,
+                   help="learning rates fall linearly to 0 at --steps")
     p.add_argument("--latent-dim", type=_positive, default=None, help="default: 2 for the mixtures, 100 for mnist")
     p.add_argument("--mixed-precision", choices=["bf16", "fp16"], default=None)
     p.add_argument("--compile", action="store_true", help="torch.compile / XLA")
@@ -73,7 +77,7 @@ def _config_from(args) -> TrainConfig:
     return TrainConfig(
         model=args.model or ("toy" if toy else "dcgan"), dataset=args.dataset, loss=args.loss,
         steps=args.steps, seed=args.seed, n_critic=args.n_critic, gp_weight=args.gp_weight,
-        update=args.update, pack=args.pack,
+        update=args.update, pack=args.pack, lr_decay=args.lr_decay, sync_batchnorm=args.sync_batchnorm,
         latent_dim=args.latent_dim or (2 if toy else base.latent_dim),
         batch_size=args.batch_size or base.batch_size,
         lr_g=args.lr_g or (3e-4 if toy else base.lr_g), lr_d=args.lr_d or (3e-4 if toy else base.lr_d),
@@ -104,15 +108,32 @@ def _cmd_train(args, parser) -> int:
         parser.error(f"{out} already holds checkpoints; pass --resume to continue, "
                      "or choose another --out")
     gb = _backend(args.framework)
+    world = _join_processes(args.framework)
     trainer = gb.Trainer(config, out_dir=out, device=args.device)
     resumed = args.resume and trainer.resume()
-    print(f"ganbook train: {args.framework} on {gb.describe_device(trainer.device)}; "
-          + (f"resumed at step {trainer.step}" if resumed else "new run"), flush=True)
+    say = print if world.main else (lambda *a, **k: None)
+    parallel = f", {world.size} processes" if world.size > 1 else ""
+    say(f"ganbook train: {args.framework} on {gb.describe_device(trainer.device)}{parallel}; "
+        + (f"resumed at step {trainer.step}" if resumed else "new run"), flush=True)
     x, y = training_data(config, split=args.split, root=args.data_root)
     trainer.fit(x, y if config.model == "conditional" else None)
-    _write_json(out / "history.json", trainer.history)
-    print(f"ganbook train: done at step {trainer.step}; checkpoint {trainer.last_checkpoint}")
+    if world.main:
+        _write_json(out / "history.json", trainer.history)
+    say(f"ganbook train: done at step {trainer.step}; checkpoint {trainer.last_checkpoint}")
     return 0
+
+
+def _join_processes(framework: str):
+    """Under torchrun: join the process group (torch) and return this process's World."""
+    from ganbook.parallel import World, launched
+
+    if framework == "torch":
+        from ganbook.torch import distributed
+        return distributed.setup()
+    if launched():
+        raise SystemExit("ganbook train: torchrun (WORLD_SIZE > 1) starts PyTorch processes; "
+                         "use --framework torch")
+    return World()
 
 
 def _write_json(path: Path, obj) -> None:

@@ -23,6 +23,7 @@ PROBABILITY_LOSSES = ("nonsaturating", "minimax")
 DATASETS = ("mnist", "ring", "grid", "bimodal")
 PRECISIONS = (None, "bf16", "fp16")
 UPDATES = ("alternating", "simultaneous")
+LR_DECAYS = (None, "linear")
 
 # Fields that may change between a run and its resumption.
 RUNTIME_FIELDS = frozenset({"steps", "sample_every", "checkpoint_every", "keep_checkpoints",
@@ -48,6 +49,11 @@ class TrainConfig:
         G is scored by the D just updated) or "simultaneous" (as in the TensorFlow
         DCGAN tutorial: both gradients from one forward pass, then both updates;
         one D forward fewer per step, but a different game; see the challenges chapter).
+    lr_decay: None (constant learning rates) or "linear": both rates fall linearly
+        from lr_g / lr_d at step 0 to 0 at `steps` (the step `fit` trains to).
+    sync_batchnorm: in data-parallel training (torchrun, tf.distribute), BatchNorm
+        statistics over the global batch instead of each process's shard; no effect
+        in one process.
     """
     model: str = "dcgan"
     model_kwargs: dict = field(default_factory=dict)
@@ -64,6 +70,8 @@ class TrainConfig:
     n_critic: int = 1
     pack: int = 1
     update: str = "alternating"
+    lr_decay: str | None = None
+    sync_batchnorm: bool = False
     steps: int = 1000
     seed: int = 0
     mixed_precision: str | None = None
@@ -87,6 +95,7 @@ class TrainConfig:
         need(self.loss in LOSSES, f"loss must be one of {LOSSES}, got {self.loss!r}")
         need(self.dataset in DATASETS, f"dataset must be one of {DATASETS}, got {self.dataset!r}")
         need(self.update in UPDATES, f"update must be one of {UPDATES}, got {self.update!r}")
+        need(self.lr_decay in LR_DECAYS, f"lr_decay must be one of {LR_DECAYS}, got {self.lr_decay!r}")
         need(self.mixed_precision in PRECISIONS,
              f"mixed_precision must be one of {PRECISIONS}, got {self.mixed_precision!r}")
         for name in ("latent_dim", "batch_size", "n_critic", "pack", "steps", "n_samples", "log_every"):

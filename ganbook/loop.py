@@ -5,6 +5,9 @@ A backend's Trainer subclasses TrainingLoop and provides
     _step(data) -> tensor       one G step (with n_critic D steps): [d_loss, g_loss, d_real, d_fake]
     _rows(buffer) -> lists      synchronise a list of step tensors to Python floats
     _sample(z, labels) -> array samples of the current G in the shared layout
+    _set_lr(factor)             scale both optimisers' learning rates to factor * lr_g / lr_d
+and may override _is_main() / _barrier() for data-parallel training (one process
+writes checkpoints and shows progress; the others wait for it).
 and the module `checkpoint` (save, restore, step_of).
 """
 from __future__ import annotations
@@ -46,10 +49,12 @@ class TrainingLoop:
         data = self._prepare(x, y)
         buffer, first = [], self.step + 1
         # At most ~200 redraws: a notebook stores every one of them in its output.
-        bar = tqdm(total=steps, initial=self.step, disable=not cfg.progress, desc="train",
+        bar = tqdm(total=steps, initial=self.step, disable=not (cfg.progress and self._is_main()), desc="train",
                    mininterval=1.0, miniters=max(1, (steps - self.step) // 200))
         try:
             while self.step < steps:
+                if cfg.lr_decay == "linear":
+                    self._set_lr(1.0 - self.step / steps)
                 buffer.append(self._step(data))
                 self.step += 1
                 bar.update(1)
@@ -87,12 +92,25 @@ class TrainingLoop:
         return self.checkpoint.step_of(self.last_checkpoint) if self.last_checkpoint else None
 
     def save(self) -> Path:
-        """Write the full state to out_dir/ckpt-<step> atomically; prune old ones."""
+        """Write the full state to out_dir/ckpt-<step> atomically; prune old ones.
+
+        Data-parallel: the main process writes, the others wait until it has.
+        """
         if self.out_dir is None:
             raise ValueError("Trainer has no out_dir; pass out_dir= to save checkpoints")
-        self.last_checkpoint = self.checkpoint.save(self, self.out_dir)
-        ckpt_files.prune(self.out_dir, self.config.keep_checkpoints)
+        if self._is_main():
+            self.last_checkpoint = self.checkpoint.save(self, self.out_dir)
+            ckpt_files.prune(self.out_dir, self.config.keep_checkpoints)
+        else:
+            self.last_checkpoint = self.out_dir / ckpt_files.checkpoint_name(self.step, self.checkpoint.SUFFIX)
+        self._barrier()
         return self.last_checkpoint
+
+    def _is_main(self) -> bool:
+        return True
+
+    def _barrier(self) -> None:
+        pass
 
     def resume(self, path=None) -> bool:
         """Load the newest checkpoint of out_dir (or `path`); False if there is none."""

@@ -20,5 +20,5 @@ def test_book_tables_match_committed_results():
 
 def test_tables_state_what_produced_them():
     for text in _report().render().values():
-        assert "Command: `python " in text and "measured" in text.lower()
+        assert ("Command: `python " in text or "Commands: `python " in text) and "measured" in text.lower()
         assert "nan" not in text, "undefined values must read n/a"

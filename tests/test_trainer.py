@@ -59,6 +59,41 @@ def test_resume_continues_exactly(fw, tmp_path):
     np.testing.assert_allclose(second.samples[-1][1], straight.samples[-1][1], rtol=1e-5, atol=1e-6)
 
 
+def _lr(trainer, which):
+    opt = getattr(trainer, "opt_" + which)
+    if hasattr(opt, "param_groups"):
+        return opt.param_groups[0]["lr"]
+    return float(opt.learning_rate.numpy())
+
+
+@each_backend
+def test_linear_lr_decay(fw, tmp_path):
+    seen = []
+    trainer, x = _toy(fw, lr_decay="linear", lr_g=4e-4, lr_d=2e-4)
+    trainer.hooks.append(lambda t: seen.append((t.step, _lr(t, "g"), _lr(t, "d"))))
+    trainer.config.sample_every = 1
+    trainer.fit(x, steps=4)
+    # step k (1-based) trained at lr * (1 - (k - 1) / 4)
+    np.testing.assert_allclose([g for _, g, _ in seen], [4e-4, 3e-4, 2e-4, 1e-4], rtol=1e-6)
+    np.testing.assert_allclose([d for _, _, d in seen], [2e-4, 1.5e-4, 1e-4, 0.5e-4], rtol=1e-6)
+    # The decay changes the trajectory; a run without it keeps its rate.
+    plain, _ = _toy(fw, lr_g=4e-4, lr_d=2e-4)
+    plain.fit(x, steps=4)
+    assert _lr(plain, "g") == pytest.approx(4e-4) and plain.history["d_loss"] != trainer.history["d_loss"]
+    # The rate follows the step, so a resumed run picks the schedule up where it stopped.
+    first, _ = _toy(fw, out_dir=tmp_path, lr_decay="linear")
+    first.fit(x, steps=6)
+    second, _ = _toy(fw, out_dir=tmp_path, lr_decay="linear")
+    assert second.resume() and second.step == 6
+    second.fit(x, steps=12)
+    assert _lr(second, "g") == pytest.approx(TOY["lr_g"] * (1 - 11 / 12))
+
+
+def test_lr_decay_is_validated():
+    with pytest.raises(ValueError, match="lr_decay must be one of"):
+        TrainConfig(lr_decay="cosine")
+
+
 @pytest.mark.parametrize("update", ["alternating", "simultaneous"])
 @each_backend
 def test_update_rules_agree_across_backends_in_kind(fw, update):

@@ -211,3 +211,7 @@ class Trainer(TrainingLoop):
 
     def _sample(self, z, labels):
         return sample(self.G, z=z, labels=labels)
+
+    def _set_lr(self, factor):
+        for opt, lr in ((self.opt_g, self.config.lr_g), (self.opt_d, self.config.lr_d)):
+            opt.learning_rate.assign(lr * factor)

@@ -2,10 +2,16 @@
 
 One `step` is one generator update preceded by `n_critic` discriminator
 updates. The data set is copied to the device once; batches are drawn there.
+
+Started by torchrun (see ganbook.torch.distributed), the trainer is data
+parallel: each process takes its shard of every batch (batch_size is the global
+batch), DistributedDataParallel averages the gradients, and the losses are
+those of one process with the whole batch.
 """
 from __future__ import annotations
 
 import contextlib
+import inspect
 
 import numpy as np
 import torch
@@ -15,7 +21,7 @@ from ganbook.data import check_images
 from ganbook.datasets import sample_shape
 from ganbook.loop import TrainingLoop
 from ganbook.seed import seed_everything
-from ganbook.torch import checkpoint
+from ganbook.torch import checkpoint, distributed
 from ganbook.torch.device import pick_device
 from ganbook.torch.losses import LOSSES, clip_weights, gradient_penalty, r1_penalty
 from ganbook.torch.models import build_models
@@ -28,6 +34,15 @@ def memory_format(config: TrainConfig, device: torch.device) -> torch.memory_for
     networks' maths and outputs' shapes are unchanged."""
     images = len(sample_shape(config)) == 3
     return torch.channels_last if images and device.type in ("cpu", "cuda") else torch.preserve_format
+
+
+DDP = torch.nn.parallel.DistributedDataParallel
+# BatchNorm statistics stay per process (or are synced by SyncBatchNorm): re-broadcasting
+# them before D's second forward pass would modify tensors that backward still needs.
+# (Newer torch versions renamed the option and warn about the old name.)
+NO_BUFFER_SYNC = ({"forward_sync_buffers": False}
+                  if "forward_sync_buffers" in inspect.signature(DDP.__init__).parameters
+                  else {"broadcast_buffers": False})
 
 
 class Trainer(TrainingLoop):
@@ -44,11 +59,14 @@ class Trainer(TrainingLoop):
     def __init__(self, config: TrainConfig, out_dir=None, device=None, hooks=()):
         seed_everything(config.seed)
         self._init_loop(config, out_dir, hooks)
-        self.device = pick_device(device)
+        self.world = distributed.current()
+        self.device = pick_device(distributed.device_for(self.world, device))
         if config.mixed_precision == "fp16" and self.device.type != "cuda":
             raise ValueError("mixed_precision='fp16' needs a CUDA GPU; use 'bf16' or None here")
         self.memory_format = memory_format(config, self.device)
         self.G, self.D = (m.to(self.device, memory_format=self.memory_format) for m in build_models(config))
+        # What the training step calls: the networks, or their DDP wrappers when data parallel.
+        self.G_train, self.D_train = self._parallel(self.G), self._parallel(self.D)
         self.opt_g = torch.optim.Adam(self.G.parameters(), lr=config.lr_g, betas=config.betas)
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=config.lr_d, betas=config.betas)
         self.scaler_g = torch.amp.GradScaler(enabled=config.mixed_precision == "fp16")
@@ -59,6 +77,38 @@ class Trainer(TrainingLoop):
         self._perm, self._pos = None, 0
         self._step_fn = torch.compile(self._train_step) if config.compile else self._train_step
 
+    def _parallel(self, model):
+        """model wrapped in DistributedDataParallel when several processes train, else model."""
+        cfg, world = self.config, self.world
+        if world.size == 1:
+            return model
+        if cfg.batch_size % world.size:
+            raise ValueError(f"batch_size {cfg.batch_size} (the global batch) is not a multiple of "
+                             f"the {world.size} processes")
+        if cfg.update != "alternating":
+            raise ValueError("data-parallel training supports update='alternating' only "
+                             "(DistributedDataParallel averages gradients in backward())")
+        if cfg.sync_batchnorm:
+            if self.device.type != "cuda":
+                raise ValueError("sync_batchnorm needs CUDA GPUs (torch.nn.SyncBatchNorm); "
+                                 "train without it on CPUs")
+            model = torch.nn.SyncBatchNorm.convert_sync_batchnorm(model)
+        ids = [self.device.index] if self.device.type == "cuda" else None
+        return DDP(model, device_ids=ids, **NO_BUFFER_SYNC)
+
+    def _is_main(self) -> bool:
+        return self.world.main
+
+    def _barrier(self) -> None:
+        distributed.barrier(self.world)
+
+    def _shard(self, x):
+        """This process's rows of a global batch x (all of x in one process)."""
+        if self.world.size == 1:
+            return x
+        n = x.shape[0] // self.world.size
+        return x[self.world.rank * n:(self.world.rank + 1) * n]
+
     # ---- one training step -------------------------------------------------
     def _autocast(self):
         if self.config.mixed_precision is None:
@@ -67,17 +117,20 @@ class Trainer(TrainingLoop):
         return torch.autocast(self.device.type, dtype=dtype)
 
     def _noise(self, n):
-        z = torch.randn(n, self.config.latent_dim, generator=self.gen, device=self.device)
+        """Noise (and labels) for this process's n rows: every process draws the global
+        batch with the same generator and keeps its shard."""
+        n_all = n * self.world.size
+        z = self._shard(torch.randn(n_all, self.config.latent_dim, generator=self.gen, device=self.device))
         if not self.conditional:
             return z, ()
-        y = torch.randint(0, self.G.n_classes, (n,), generator=self.gen, device=self.device)
-        return z, (y,)
+        y = torch.randint(0, self.G.n_classes, (n_all,), generator=self.gen, device=self.device)
+        return z, (self._shard(y),)
 
     def _scores(self, real, y_real, fake, y_fake):
         """D's float32 outputs on the real and the generated batch, in two passes (on a
         CPU, faster for the DCGAN than one pass on both, and G's backward in the
         simultaneous step then goes through the fake pass only)."""
-        return self.D(real, *y_real).float(), self.D(fake, *y_fake).float()
+        return self.D_train(real, *y_real).float(), self.D_train(fake, *y_fake).float()
 
     def _d_loss(self, real, y_real, fake, y_fake):
         """D's loss (with penalties) on a real and a generated batch, and D's outputs."""
@@ -123,7 +176,7 @@ class Trainer(TrainingLoop):
     def _joint_step(self, real, y_real, z, y_fake):
         """update="simultaneous": D's and G's gradients from one forward pass, then both steps."""
         with self._autocast():
-            fake = self.G(z, *y_fake)
+            fake = self.G_train(z, *y_fake)
         d_loss, real_out, fake_out = self._d_loss(real, y_real, fake, y_fake)
         g_loss = self.g_loss_fn(fake_out)
         d_grads = torch.autograd.grad(self.scaler_d.scale(d_loss), list(self.D.parameters()),
@@ -149,7 +202,7 @@ class Trainer(TrainingLoop):
                 d_loss, g_loss, real_out, fake_out = self._joint_step(reals[i], y_real, z, y_fake)
                 break
             with torch.set_grad_enabled(i == n - 1), self._autocast():
-                fake = self.G(z, *y_fake)
+                fake = self.G_train(z, *y_fake)
             d_loss, real_out, fake_out = self._d_step(reals[i], y_real, fake.detach(), y_fake)
         if not joint:
             g_loss = self._g_step(fake, y_fake)
@@ -186,6 +239,9 @@ class Trainer(TrainingLoop):
         pos = self._next_position(len(data))
         n, b = self.config.n_critic, self.config.batch_size
         idx = self._perm[pos:pos + n * b].view(n, b)
+        if self.world.size > 1:  # every process has the same permutation; each takes its columns
+            shard = b // self.world.size
+            idx = idx[:, self.world.rank * shard:(self.world.rank + 1) * shard]
         return data[idx], (labels[idx] if labels is not None else None)
 
     # ---- the backend's part of the loop (see ganbook.loop) ----------------
@@ -196,7 +252,13 @@ class Trainer(TrainingLoop):
         return self._step_fn(*self._batches(*data))
 
     def _rows(self, buffer):
-        return torch.stack(buffer).float().cpu().tolist()
+        """The buffered step statistics as Python floats, averaged over the processes."""
+        return distributed.mean_over_ranks(torch.stack(buffer).float(), self.world).cpu().tolist()
 
     def _sample(self, z, labels):
         return sample(self.G, z=z, labels=labels)
+
+    def _set_lr(self, factor):
+        for opt, lr in ((self.opt_g, self.config.lr_g), (self.opt_d, self.config.lr_d)):
+            for group in opt.param_groups:
+                group["lr"] = lr * factor

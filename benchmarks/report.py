@@ -71,12 +71,40 @@ def mode_coverage_table(record: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def mnist_quality_table(record: dict) -> str:
+    """Sample quality along one DCGAN run (experiments/mnist_quality.py), with the real ceiling."""
+    lines = ["| step | training time (s) | classifier score | FD | KID | precision | recall | classes |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+
+    def cells(row):
+        return (f"{row['classifier_score'][0]:.2f} | {row['fd']:.1f} | {row['kid'][0]:.3f} "
+                f"| {row['precision']:.2f} | {row['recall']:.2f} | {row['classes']}/10 |")
+
+    for row in record["curve"]:
+        lines.append(f"| {row['step']:,} | {row['train_s']:.0f} | " + cells(row))
+    lines.append("| real digits (ceiling) | - | " + cells(record["ceiling"]))
+    cfg = record["config"]
+    versions = ", ".join(f"{k} {v}" for k, v in record["versions"].items())
+    status = "" if record["complete"] else " The run was stopped before its last step."
+    lines += ["", f"{record['framework']} DCGAN, batch {cfg['batch_size']}, learning rates "
+                  f"{cfg['lr_g']:g} / {cfg['lr_d']:g}, trained on the {record['data']}; "
+                  f"{record['n_eval']:,} samples per evaluation against {record['reference']}. "
+                  f"{record['hardware']['machine']}, {record['threads']} CPU threads (the machine was "
+                  f"shared with other jobs, so times are upper bounds); {versions}; measured "
+                  f"{record['date'][:10]}.{status} " + _commands(record)]
+    return "\n".join(lines) + "\n"
+
+
 # result file -> (generated Markdown file, renderer)
 TABLES = {
     ROOT / "benchmarks" / "results" / "throughput-cpu.json": (BOOK / "benchmarks" / "throughput_table.md",
                                                               throughput_table),
     ROOT / "experiments" / "results" / "mode_coverage.json": (BOOK / "06_challenges" / "mode_coverage_table.md",
                                                               mode_coverage_table),
+    ROOT / "experiments" / "results" / "mnist_dcgan-tf.json": (BOOK / "04_mnist" / "dcgan_quality.md",
+                                                               mnist_quality_table),
+    ROOT / "experiments" / "results" / "mnist_dcgan-tf-tutorial.json": (
+        BOOK / "04_mnist" / "dcgan_quality_tutorial.md", mnist_quality_table),
 }
 
 

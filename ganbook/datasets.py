@@ -70,4 +70,4 @@ def training_digits(root=None):
     from ganbook.classifier import fit_digits
     images, labels = fit_digits(folder)  # raises MnistNotFoundError if the test split is missing too
     return images, labels, (f"MNIST test split minus the 3,000 held out for evaluation "
-                            f"({len(labels):,} digits; offline, from {folder})")
+                            f"({len(labels):,} digits, offline copy)")

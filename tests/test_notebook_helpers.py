@@ -57,7 +57,7 @@ def test_training_digits_offline_leave_out_the_evaluation_digits(data_root):
     assert images.shape == (7000, 28, 28) and images.dtype == np.uint8
     np.testing.assert_array_equal(images, fit_images)
     np.testing.assert_array_equal(labels, fit_labels)
-    assert name.startswith("MNIST test split minus the 3,000 held out for evaluation (7,000 digits; offline")
+    assert name == "MNIST test split minus the 3,000 held out for evaluation (7,000 digits, offline copy)"
     held = {x.tobytes() for x in heldout_digits(data_root)[0]}
     assert sum(x.tobytes() in held for x in images) == 0
 

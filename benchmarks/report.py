@@ -85,13 +85,54 @@ def mnist_quality_table(record: dict) -> str:
     lines.append("| real digits (ceiling) | - | " + cells(record["ceiling"]))
     cfg = record["config"]
     versions = ", ".join(f"{k} {v}" for k, v in record["versions"].items())
-    status = "" if record["complete"] else " The run was stopped before its last step."
+    status = ("" if record["complete"] else
+              f" The run was stopped at step {record['curve'][-1]['step']:,} of the {cfg['steps']:,} planned.")
     lines += ["", f"{record['framework']} DCGAN, batch {cfg['batch_size']}, learning rates "
                   f"{cfg['lr_g']:g} / {cfg['lr_d']:g}, trained on the {record['data']}; "
                   f"{record['n_eval']:,} samples per evaluation against {record['reference']}. "
                   f"{record['hardware']['machine']}, {record['threads']} CPU threads (the machine was "
                   f"shared with other jobs, so times are upper bounds); {versions}; measured "
                   f"{record['date'][:10]}.{status} " + _commands(record)]
+    return "\n".join(lines) + "\n"
+
+
+def _provenance(record: dict) -> str:
+    versions = ", ".join(f"{k} {v}" for k, v in record["versions"].items())
+    return (f"{record['hardware']['machine']}, {record['threads']} CPU threads; {versions}; measured "
+            f"{record['date'][:10]}. " + _commands(record))
+
+
+def augmentation_table(record: dict) -> str:
+    """Held-out accuracy with and without conditional-GAN digits, per seed and mean ± se."""
+    lines = ["| seed | real digits only | real + generated | difference | label fidelity of the generated |",
+             "| ---: | ---: | ---: | ---: | ---: |"]
+    for r in record["runs"]:
+        lines.append(f"| {r['seed']} | {r['real_only']:.2%} | {r['augmented']:.2%} "
+                     f"| {r['augmented'] - r['real_only']:+.2%} | {r['label_fidelity']:.1%} |")
+    m = record["summary"]
+    lines.append(f"| mean ± se | {m['real_only']['mean']:.2%} ± {m['real_only']['se']:.2%} "
+                 f"| {m['augmented']['mean']:.2%} ± {m['augmented']['se']:.2%} "
+                 f"| {m['difference']['mean']:+.2%} ± {m['difference']['se']:.2%} "
+                 f"| {m['label_fidelity']['mean']:.1%} |")
+    lines += ["", f"{record['framework']}: {record['per_class']} labelled digits per class from the "
+                  f"{record['data']}; conditional GAN {record['gan_steps']:,} steps on them alone; "
+                  f"{record['fake_per_class']} generated digits per class added; classifiers "
+                  f"{record['clf_steps']:,} steps each; accuracy on {record['test']}. " + _provenance(record)]
+    return "\n".join(lines) + "\n"
+
+
+def superres_table(record: dict) -> str:
+    """PSNR of the three upsampling methods, per seed and mean ± se."""
+    methods = ("bicubic", "pixel loss", "pixel + adversarial")
+    lines = ["| seed | " + " | ".join(f"{m} (dB)" for m in methods) + " |",
+             "| ---: |" + " ---: |" * len(methods)]
+    for r in record["runs"]:
+        lines.append(f"| {r['seed']} | " + " | ".join(f"{r[m]:.2f}" for m in methods) + " |")
+    lines.append("| mean ± se | " + " | ".join(
+        f"{record['summary'][m]['mean']:.2f} ± {record['summary'][m]['se']:.2f}" for m in methods) + " |")
+    lines += ["", f"{record['framework']}: trained {record['steps']:,} steps on the {record['data']} "
+                  f"(adversarial weight {record['adv_weight']:g}); PSNR on {record['test']}. "
+                  + _provenance(record)]
     return "\n".join(lines) + "\n"
 
 

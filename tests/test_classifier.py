@@ -131,3 +131,15 @@ def test_shape_check_of_the_weights(tmp_path):
     weights["logits/bias"] = np.zeros(9, np.float32)
     with pytest.raises(spec.WeightsError, match=r"logits/bias has shape \(9,\), expected \(10,\)"):
         spec.save_weights(weights, tmp_path / "bad.npz")
+
+
+@each_backend
+def test_fit_classifier_learns_from_few_labels(fw, heldout):
+    gb = backend(fw)
+    x, y = spec.fit_digits(offline_data())
+    model = gb.fit_classifier(scale(x[:500]).reshape(500, 784), y[:500], steps=300, seed=1)
+    hx, hy = heldout
+    logits, _ = gb.classify(model, hx)
+    assert (logits.argmax(1) == hy).mean() > 0.8  # chance is 0.1
+    with pytest.raises(ValueError, match="as many labels as images"):
+        gb.fit_classifier(scale(x[:5]), y[:4])

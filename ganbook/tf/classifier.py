@@ -103,3 +103,38 @@ def classify(model, images, batch_size: int = 500) -> tuple[np.ndarray, np.ndarr
     if not logits:
         return np.zeros((0, spec.N_CLASSES), np.float32), np.zeros((0, spec.N_FEATURES), np.float32)
     return np.concatenate(logits), np.concatenate(feats)
+
+
+def fit_classifier(images, labels, steps: int = 1500, batch_size: int = 64, lr: float = 1e-3,
+                   seed: int = 0, device=None) -> MnistClassifier:
+    """A fresh MnistClassifier trained from scratch (cross-entropy, Adam) on labelled digits.
+
+    images: float (N, 28, 28, 1), (N, 28, 28) or (N, 784) in [-1, 1]; labels: ints (N,).
+    `steps` minibatches drawn with replacement (seeded). For experiments such as the
+    augmentation study of the applications chapter; the evaluator itself is trained by
+    scripts/train_classifier.py. Returns the model.
+    """
+    x = spec.as_images(images)
+    y = np.asarray(labels, np.int64)
+    if len(y) != len(x) or len(x) == 0:
+        raise ValueError(f"need as many labels as images (> 0), got {len(x)} images and {len(y)} labels")
+    keras.utils.set_random_seed(seed)
+    device = device or "/CPU:0"
+    with tf.device(device):
+        data, targets = tf.constant(x), tf.constant(y)
+        model = MnistClassifier()
+        opt = keras.optimizers.Adam(lr)
+        gen = tf.random.Generator.from_seed(seed)
+
+        @tf.function
+        def step():
+            idx = gen.uniform([batch_size], 0, len(x), dtype=tf.int32)
+            with tf.GradientTape() as tape:
+                logits = model(tf.gather(data, idx), training=True)
+                loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(tf.gather(targets, idx), logits))
+            opt.apply_gradients(zip(tape.gradient(loss, model.trainable_weights), model.trainable_weights))
+
+        for _ in range(steps):
+            step()
+    model.ganbook_device = device
+    return model

@@ -3,7 +3,7 @@ from ganbook.config import TrainConfig
 from ganbook.history import TrainingDivergedError
 from ganbook.torch import losses
 from ganbook.torch.checkpoint import load_generator
-from ganbook.torch.classifier import MnistClassifier, classify, load_classifier
+from ganbook.torch.classifier import MnistClassifier, classify, fit_classifier, load_classifier
 from ganbook.torch.device import describe_device, pick_device
 from ganbook.torch.models import (ConditionalDiscriminator, ConditionalGenerator,
                                   DCGANDiscriminator, DCGANGenerator, MLPDiscriminator,
@@ -19,7 +19,7 @@ __all__ = [
     "ConditionalDiscriminator", "ConditionalGenerator", "DCGANDiscriminator", "DCGANGenerator",
     "FRAMEWORK", "MLPDiscriminator", "MLPGenerator", "MnistClassifier", "PackedDiscriminator", "SRGenerator", "TrainConfig",
     "Trainer", "TrainingDivergedError", "build_models", "classify", "count_params", "dcgan_init",
-    "describe_device", "layer_shapes", "load_classifier", "load_generator", "losses", "pick_device", "sample",
+    "describe_device", "fit_classifier", "layer_shapes", "load_classifier", "load_generator", "losses", "pick_device", "sample",
     "superresolve", "to_native", "to_shared", "train_superres",
     "toy_discriminator", "toy_generator",
 ]

@@ -103,3 +103,32 @@ def classify(model, images, batch_size: int = 500) -> tuple[np.ndarray, np.ndarr
     if not logits:
         return np.zeros((0, spec.N_CLASSES), np.float32), np.zeros((0, spec.N_FEATURES), np.float32)
     return np.concatenate(logits), np.concatenate(feats)
+
+
+def fit_classifier(images, labels, steps: int = 1500, batch_size: int = 64, lr: float = 1e-3,
+                   seed: int = 0, device=None) -> MnistClassifier:
+    """A fresh MnistClassifier trained from scratch (cross-entropy, Adam) on labelled digits.
+
+    images: float (N, 28, 28, 1), (N, 28, 28) or (N, 784) in [-1, 1]; labels: ints (N,).
+    `steps` minibatches drawn with replacement (seeded). For experiments such as the
+    augmentation study of the applications chapter; the evaluator itself is trained by
+    scripts/train_classifier.py. Returns the model in eval mode.
+    """
+    x = spec.as_images(images)
+    y = np.asarray(labels, np.int64)
+    if len(y) != len(x) or len(x) == 0:
+        raise ValueError(f"need as many labels as images (> 0), got {len(x)} images and {len(y)} labels")
+    torch.manual_seed(seed)
+    device = torch.device(device or "cpu")
+    data = torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2))).to(device)
+    targets = torch.from_numpy(y).to(device)
+    model = MnistClassifier().to(device).train()
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    gen = torch.Generator(device).manual_seed(seed)
+    for _ in range(steps):
+        idx = torch.randint(len(data), (batch_size,), generator=gen, device=device)
+        loss = F.cross_entropy(model(data[idx]), targets[idx])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+    return model.eval()

@@ -79,8 +79,8 @@ def train_superres(images, steps: int, factor: int = 2, batch_size: int = 64, lr
     opt_g = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999))
     gen = torch.Generator(device).manual_seed(seed)
-    history = {"step": [], "pixel": [], "adversarial": [], "d_loss": []}
-    for step in range(1, steps + 1):
+    rows = []  # per step [pixel, adversarial, d_loss], synchronised once at the end
+    for _ in range(steps):
         idx = torch.randint(len(x_hr), (batch_size,), generator=gen, device=device)
         low, high = x_lr[idx], x_hr[idx]
         fake = G(low)
@@ -97,7 +97,7 @@ def train_superres(images, steps: int, factor: int = 2, batch_size: int = 64, lr
         opt_g.zero_grad(set_to_none=True)
         (pixel + adv_weight * adv).backward()
         opt_g.step()
-        for key, value in (("pixel", pixel), ("adversarial", adv), ("d_loss", d_loss)):
-            history[key].append(float(value))
-        history["step"].append(step)
+        rows.append(torch.stack([pixel, adv, d_loss]).detach())
+    values = torch.stack(rows).cpu().numpy().T.tolist() if rows else [[], [], []]
+    history = {"step": list(range(1, steps + 1)), **dict(zip(("pixel", "adversarial", "d_loss"), values))}
     return G.eval(), history

@@ -12,6 +12,7 @@ Bad arguments exit with status 2, failures at run time with status 1.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -60,7 +61,9 @@ def _add_train(sub):
     p.add_argument("--update", choices=UPDATES, default="alternating",
                    help="alternating D/G updates (default) or simultaneous (the TF tutorial's step)")
     p.add_argument("--sync-batchnorm", action="store_true",
-                   help="under torchrun: BatchNorm statistics over the global batch")
+                   help="data parallel: BatchNorm statistics over the global batch")
+    p.add_argument("--mirrored", action="store_true",
+                   help="TensorFlow: train data-parallel on every visible GPU (tf.distribute.MirroredStrategy)")
     p.add_argument("--lr-decay", choices=["linear"], default=None,
                    help="learning rates fall linearly to 0 at --steps")
     p.add_argument("--latent-dim", type=_positive, default=None, help="default: 2 for the mixtures, 100 for mnist")
@@ -107,12 +110,17 @@ def _cmd_train(args, parser) -> int:
     if checkpoints.list_checkpoints(out) and not args.resume:
         parser.error(f"{out} already holds checkpoints; pass --resume to continue, "
                      "or choose another --out")
+    if args.mirrored and args.framework != "tf":
+        parser.error("--mirrored is for --framework tf; PyTorch trains on several GPUs under torchrun")
     gb = _backend(args.framework)
     world = _join_processes(args.framework)
-    trainer = gb.Trainer(config, out_dir=out, device=args.device)
+    with _strategy_scope(args.mirrored):
+        trainer = gb.Trainer(config, out_dir=out, device=args.device)
     resumed = args.resume and trainer.resume()
     say = print if world.main else (lambda *a, **k: None)
-    parallel = f", {world.size} processes" if world.size > 1 else ""
+    replicas = getattr(trainer, "replicas", 1)
+    parallel = (f", {world.size} processes" if world.size > 1
+                else f", {replicas} replicas" if replicas > 1 else "")
     say(f"ganbook train: {args.framework} on {gb.describe_device(trainer.device)}{parallel}; "
         + (f"resumed at step {trainer.step}" if resumed else "new run"), flush=True)
     x, y = training_data(config, split=args.split, root=args.data_root)
@@ -121,6 +129,14 @@ def _cmd_train(args, parser) -> int:
         _write_json(out / "history.json", trainer.history)
     say(f"ganbook train: done at step {trainer.step}; checkpoint {trainer.last_checkpoint}")
     return 0
+
+
+def _strategy_scope(mirrored: bool):
+    """tf.distribute.MirroredStrategy's scope over the visible GPUs, or a no-op."""
+    if not mirrored:
+        return contextlib.nullcontext()
+    import tensorflow as tf
+    return tf.distribute.MirroredStrategy().scope()
 
 
 def _join_processes(framework: str):

@@ -69,3 +69,17 @@ def test_global_batch_must_divide_among_processes(tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
     assert "batch_size 63 (the global batch) is not a multiple of the 2 processes" in result.stderr
+
+
+def test_tf_mirrored_strategy_matches_one_device_and_resumes(tmp_path):
+    """Two logical CPUs under tf.distribute.MirroredStrategy against one device, same global batch."""
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "tf_mirrored.py"), str(tmp_path / "run")],
+                            cwd=ROOT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["replicas"] == 2
+    assert out["max_diff"] < 1e-5, out
+    assert out["resumed_at"] == 4 and out["steps"] == list(range(1, 9))
+    assert out["resume_diff"] < 1e-5, out
+    assert "batch_size 63 (the global batch) is not a multiple of the 2 replicas" in out["odd_batch"]

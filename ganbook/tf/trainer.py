@@ -3,6 +3,12 @@
 One `step` is one generator update preceded by `n_critic` discriminator
 updates, compiled with tf.function (and XLA when config.compile). The data set
 is copied to the device once; batches are gathered there.
+
+Built inside a tf.distribute strategy's scope (MirroredStrategy: the GPUs of one
+machine), the trainer is data parallel: each replica takes its shard of every
+batch (batch_size is the global batch), the optimisers sum the replicas'
+gradients of losses divided by the number of replicas, and the losses are those
+of one device with the whole batch.
 """
 from __future__ import annotations
 
@@ -39,6 +45,15 @@ def _adam(lr, betas, fp16):
     return keras.optimizers.LossScaleOptimizer(opt) if fp16 else opt
 
 
+def _check_distributable(config, replicas: int) -> None:
+    if config.batch_size % replicas:
+        raise ValueError(f"batch_size {config.batch_size} (the global batch) is not a multiple of "
+                         f"the {replicas} replicas")
+    if config.clip_value is not None:
+        raise ValueError("clip_value (weight clipping) is not supported with tf.distribute; "
+                         "use gp_weight (WGAN-GP) instead")
+
+
 class Trainer(TrainingLoop):
     """Train a GAN described by a TrainConfig.
 
@@ -58,12 +73,17 @@ class Trainer(TrainingLoop):
         fp16 = config.mixed_precision == "fp16"
         if fp16 and "GPU" not in self.device.upper():
             raise ValueError("mixed_precision='fp16' needs a GPU; use 'bf16' or None here")
-        with tf.device(self.device):
+        self.strategy = tf.distribute.get_strategy()  # the default (one device) outside any scope
+        self.replicas = self.strategy.num_replicas_in_sync
+        if self.replicas > 1:
+            _check_distributable(config, self.replicas)
+        with tf.device(self.device), self.strategy.scope():
             self.G, self.D = _build(config)
             self.opt_g = _adam(config.lr_g, config.betas, fp16)
             self.opt_d = _adam(config.lr_d, config.betas, fp16)
             self.opt_g.build(self.G.trainable_variables)
             self.opt_d.build(self.D.trainable_variables)
+            # One stream, drawn from outside the replicas for the global batch (see _train_step).
             self.gen = tf.random.Generator.from_seed(config.seed)
         self.d_loss_fn, self.g_loss_fn = LOSSES[config.loss]
         self.conditional = hasattr(self.G, "n_classes")
@@ -78,7 +98,10 @@ class Trainer(TrainingLoop):
         return z, (self.gen.uniform([n], 0, self.G.n_classes, dtype=tf.int32),)
 
     def _scaled(self, opt, loss):
-        """The loss to differentiate; fp16's LossScaleOptimizer scales it (call inside the tape)."""
+        """The loss to differentiate (call inside the tape): divided by the number of
+        replicas, whose gradients the optimiser sums; scaled by fp16's LossScaleOptimizer."""
+        if self.replicas > 1:
+            loss = loss / self.replicas
         if isinstance(opt, keras.optimizers.LossScaleOptimizer):
             return opt.scale_loss(loss)
         return loss
@@ -95,8 +118,9 @@ class Trainer(TrainingLoop):
         return [tf.cast(self.D(x, *y, training=True), tf.float32)
                 for x, y in ((real, y_real), (fake, y_fake))]
 
-    def _d_loss(self, real, y_real, fake, y_fake):
-        """D's loss (with penalties) on a real and a generated batch, and D's outputs."""
+    def _d_loss(self, real, y_real, fake, y_fake, eps):
+        """D's loss (with penalties) on a real and a generated batch, and D's outputs.
+        eps: the gradient penalty's interpolation weights (N,), or None."""
         cfg = self.config
         fake = tf.cast(fake, real.dtype)  # bf16/fp16 under mixed precision
 
@@ -106,16 +130,15 @@ class Trainer(TrainingLoop):
         real_out, fake_out = self._scores(real, y_real, fake, y_fake)
         loss = self.d_loss_fn(real_out, fake_out)
         if cfg.gp_weight:
-            eps = self.gen.uniform([tf.shape(real)[0]])
             loss += cfg.gp_weight * gradient_penalty(critic, real, tf.stop_gradient(fake), eps)
         if cfg.r1_weight:
             loss += 0.5 * cfg.r1_weight * r1_penalty(critic, real)
         return loss, real_out, fake_out
 
-    def _d_step(self, real, y_real, fake, y_fake):
+    def _d_step(self, real, y_real, fake, y_fake, eps):
         """One D update on a real batch and a (gradient-stopped) generated batch."""
         with tf.GradientTape() as tape:
-            loss, real_out, fake_out = self._d_loss(real, y_real, fake, y_fake)
+            loss, real_out, fake_out = self._d_loss(real, y_real, fake, y_fake, eps)
             scaled = self._scaled(self.opt_d, loss)
         variables = self.D.trainable_variables
         self._apply(self.opt_d, tape.gradient(scaled, variables), variables)
@@ -130,11 +153,11 @@ class Trainer(TrainingLoop):
         self._apply(self.opt_g, tape.gradient(scaled, variables), variables)
         return loss
 
-    def _joint_step(self, real, y_real, z, y_fake):
+    def _joint_step(self, real, y_real, z, y_fake, eps):
         """update="simultaneous": D's and G's gradients from one forward pass, then both steps."""
         with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
             fake = self.G(z, *y_fake, training=True)
-            d_loss, real_out, fake_out = self._d_loss(real, y_real, fake, y_fake)
+            d_loss, real_out, fake_out = self._d_loss(real, y_real, fake, y_fake, eps)
             g_loss = self.g_loss_fn(fake_out)
             d_scaled, g_scaled = self._scaled(self.opt_d, d_loss), self._scaled(self.opt_g, g_loss)
         d_vars, g_vars = self.D.trainable_variables, self.G.trainable_variables
@@ -146,18 +169,41 @@ class Trainer(TrainingLoop):
     def _train_step(self, data, labels, perm, pos):
         """data: the device-resident data set; perm[pos:pos + n_critic*B]: this step's indices.
 
-        Alternating: the G step reuses the fakes of the last D step, so G runs
-        forward once per D step. Simultaneous: the last D step and the G step
-        share one forward pass. Returns a tensor [d_loss, g_loss, d_real, d_fake]."""
+        Gathers the n_critic global batches and draws all of the step's random
+        numbers, then updates (each replica on its shard when distributed).
+        Returns a tensor [d_loss, g_loss, d_real, d_fake]."""
         n, b = self.config.n_critic, self.config.batch_size
-        joint = self.config.update == "simultaneous"
         idx = tf.reshape(perm[pos:pos + n * b], [n, b])
-        for i in range(n):
+        batches = []
+        for i in range(n):  # per D step: the real batch, then noise (and labels), then GP's eps
             real = tf.gather(data, idx[i])
             y_real = (tf.gather(labels, idx[i]),) if labels is not None else ()
-            z, y_fake = self._noise(tf.shape(real)[0])
+            z, y_fake = self._noise(b)
+            eps = self.gen.uniform([b]) if self.config.gp_weight else None
+            batches.append((real, y_real, z, y_fake, eps))
+        if self.replicas == 1:
+            return self._update(batches)
+        stats = self.strategy.run(self._replica_update, args=(batches,))
+        return self.strategy.reduce(tf.distribute.ReduceOp.MEAN, stats, axis=None)
+
+    def _replica_update(self, batches):
+        """_update on this replica's rows of every global batch."""
+        shard = self.config.batch_size // self.replicas
+        start = tf.distribute.get_replica_context().replica_id_in_sync_group * shard
+        return self._update(tf.nest.map_structure(
+            lambda t: None if t is None else t[start:start + shard], batches))
+
+    def _update(self, batches):
+        """The n_critic D updates and the G update on batches [(real, y_real, z, y_fake, eps)].
+
+        Alternating: the G step reuses the fakes of the last D step, so G runs
+        forward once per D step. Simultaneous: the last D step and the G step
+        share one forward pass."""
+        n = len(batches)
+        joint = self.config.update == "simultaneous"
+        for i, (real, y_real, z, y_fake, eps) in enumerate(batches):
             if joint and i == n - 1:
-                d_loss, g_loss, real_out, fake_out = self._joint_step(real, y_real, z, y_fake)
+                d_loss, g_loss, real_out, fake_out = self._joint_step(real, y_real, z, y_fake, eps)
                 break
             g_tape = tf.GradientTape()
             if i == n - 1:
@@ -165,7 +211,7 @@ class Trainer(TrainingLoop):
                     fake = self.G(z, *y_fake, training=True)
             else:
                 fake = self.G(z, *y_fake, training=True)
-            d_loss, real_out, fake_out = self._d_step(real, y_real, tf.stop_gradient(fake), y_fake)
+            d_loss, real_out, fake_out = self._d_step(real, y_real, tf.stop_gradient(fake), y_fake, eps)
         if not joint:
             g_loss = self._g_step(g_tape, fake, y_fake)
         if self.config.loss in PROBABILITY_LOSSES:

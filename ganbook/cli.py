@@ -64,6 +64,9 @@ def _add_train(sub):
                    help="data parallel: BatchNorm statistics over the global batch")
     p.add_argument("--mirrored", action="store_true",
                    help="TensorFlow: train data-parallel on every visible GPU (tf.distribute.MirroredStrategy)")
+    p.add_argument("--multi-worker", action="store_true",
+                   help="TensorFlow: one of several workers described by TF_CONFIG "
+                        "(tf.distribute.MultiWorkerMirroredStrategy)")
     p.add_argument("--lr-decay", choices=["linear"], default=None,
                    help="learning rates fall linearly to 0 at --steps")
     p.add_argument("--latent-dim", type=_positive, default=None, help="default: 2 for the mixtures, 100 for mnist")
@@ -110,14 +113,20 @@ def _cmd_train(args, parser) -> int:
     if checkpoints.list_checkpoints(out) and not args.resume:
         parser.error(f"{out} already holds checkpoints; pass --resume to continue, "
                      "or choose another --out")
-    if args.mirrored and args.framework != "tf":
-        parser.error("--mirrored is for --framework tf; PyTorch trains on several GPUs under torchrun")
+    if (args.mirrored or args.multi_worker) and args.framework != "tf":
+        parser.error("--mirrored and --multi-worker are for --framework tf; "
+                     "PyTorch trains on several GPUs under torchrun")
+    if args.mirrored and args.multi_worker:
+        parser.error("choose one of --mirrored (one machine) and --multi-worker (several)")
+    if args.multi_worker and "TF_CONFIG" not in os.environ:
+        parser.error("--multi-worker needs TF_CONFIG, the cluster and this worker's task")
     gb = _backend(args.framework)
     world = _join_processes(args.framework)
-    with _strategy_scope(args.mirrored):
+    with _strategy_scope(args.mirrored, args.multi_worker):
         trainer = gb.Trainer(config, out_dir=out, device=args.device)
     resumed = args.resume and trainer.resume()
-    say = print if world.main else (lambda *a, **k: None)
+    main = world.main and trainer.is_main
+    say = print if main else (lambda *a, **k: None)
     replicas = getattr(trainer, "replicas", 1)
     parallel = (f", {world.size} processes" if world.size > 1
                 else f", {replicas} replicas" if replicas > 1 else "")
@@ -125,17 +134,20 @@ def _cmd_train(args, parser) -> int:
         + (f"resumed at step {trainer.step}" if resumed else "new run"), flush=True)
     x, y = training_data(config, split=args.split, root=args.data_root)
     trainer.fit(x, y if config.model == "conditional" else None)
-    if world.main:
+    if main:
         _write_json(out / "history.json", trainer.history)
     say(f"ganbook train: done at step {trainer.step}; checkpoint {trainer.last_checkpoint}")
     return 0
 
 
-def _strategy_scope(mirrored: bool):
-    """tf.distribute.MirroredStrategy's scope over the visible GPUs, or a no-op."""
-    if not mirrored:
+def _strategy_scope(mirrored: bool, multi_worker: bool):
+    """The scope of a tf.distribute strategy (MirroredStrategy over the visible GPUs, or
+    MultiWorkerMirroredStrategy from TF_CONFIG), or a no-op."""
+    if not (mirrored or multi_worker):
         return contextlib.nullcontext()
     import tensorflow as tf
+    if multi_worker:
+        return tf.distribute.MultiWorkerMirroredStrategy().scope()
     return tf.distribute.MirroredStrategy().scope()
 
 

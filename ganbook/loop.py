@@ -106,6 +106,11 @@ class TrainingLoop:
         self._barrier()
         return self.last_checkpoint
 
+    @property
+    def is_main(self) -> bool:
+        """True in the process that writes checkpoints and files (always, unless data parallel)."""
+        return self._is_main()
+
     def _is_main(self) -> bool:
         return True
 

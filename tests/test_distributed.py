@@ -83,3 +83,51 @@ def test_tf_mirrored_strategy_matches_one_device_and_resumes(tmp_path):
     assert out["resumed_at"] == 4 and out["steps"] == list(range(1, 9))
     assert out["resume_diff"] < 1e-5, out
     assert "batch_size 63 (the global batch) is not a multiple of the 2 replicas" in out["odd_batch"]
+
+
+def _free_ports(n):
+    import socket
+    socks = [socket.socket() for _ in range(n)]
+    for s in socks:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    return ports
+
+
+def _workers(out_dir, steps, ports):
+    """Both workers of a 2-worker cluster on localhost, to `steps`; their JSON outputs."""
+    cluster = {"worker": [f"localhost:{p}" for p in ports]}
+    procs = []
+    for i in range(2):
+        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3",
+               "TF_CONFIG": json.dumps({"cluster": cluster, "task": {"type": "worker", "index": i}})}
+        procs.append(subprocess.Popen([sys.executable, str(ROOT / "tests" / "tf_multi_worker.py"), str(out_dir),
+                                       str(steps)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True))
+    outs = []
+    for proc in procs:
+        stdout, stderr = proc.communicate(timeout=600)
+        assert proc.returncode == 0, stdout + stderr
+        outs.append(json.loads(stdout.strip().splitlines()[-1]))
+    return outs
+
+
+def test_tf_multi_worker_chief_checkpoints_and_all_resume(tmp_path):
+    """Two workers (processes) under MultiWorkerMirroredStrategy share one run folder:
+    the chief writes, both resume from it, and the losses are one device's."""
+    env = {k: v for k, v in os.environ.items() if k != "TF_CONFIG"}
+    alone = subprocess.run([sys.executable, str(ROOT / "tests" / "tf_multi_worker.py"), str(tmp_path / "one"), "8"],
+                           cwd=ROOT, env={**env, "TF_CPP_MIN_LOG_LEVEL": "3"}, capture_output=True, text=True,
+                           timeout=600)
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    reference = json.loads(alone.stdout.strip().splitlines()[-1])["d_loss"]
+    ports = _free_ports(2)
+    first = _workers(tmp_path / "run", 4, ports)
+    assert [w["main"] for w in first] == [True, False]
+    assert first[0]["files"] == ["ckpt-00000004"]
+    second = _workers(tmp_path / "run", 8, ports)
+    for worker in second:
+        assert worker["resumed_at"] == 4 and worker["files"] == ["ckpt-00000004", "ckpt-00000008"]
+        np.testing.assert_allclose(worker["d_loss"], reference, rtol=1e-5, atol=1e-6)

@@ -52,6 +52,9 @@ def _check_distributable(config, replicas: int) -> None:
     if config.clip_value is not None:
         raise ValueError("clip_value (weight clipping) is not supported with tf.distribute; "
                          "use gp_weight (WGAN-GP) instead")
+    if config.sync_batchnorm:
+        raise ValueError("sync_batchnorm is not supported by the TensorFlow backend yet; "
+                         "train without it (each replica normalises over its own shard)")
 
 
 class Trainer(TrainingLoop):
@@ -257,6 +260,22 @@ class Trainer(TrainingLoop):
 
     def _sample(self, z, labels):
         return sample(self.G, z=z, labels=labels)
+
+    def _is_main(self) -> bool:
+        """False only on the workers of a multi-worker strategy other than the chief
+        (task "chief", else worker 0), which alone writes checkpoints."""
+        resolver = getattr(self.strategy, "cluster_resolver", None)
+        if resolver is None or not resolver.task_type:
+            return True
+        if resolver.task_type == "chief":
+            return True
+        has_chief = "chief" in resolver.cluster_spec().as_dict()
+        return resolver.task_type == "worker" and resolver.task_id == 0 and not has_chief
+
+    def _barrier(self) -> None:
+        """Wait for every replica (every worker): an all-reduce of a scalar."""
+        if self.replicas > 1:
+            self.strategy.reduce(tf.distribute.ReduceOp.SUM, self.strategy.run(lambda: tf.ones(())), axis=None)
 
     def _set_lr(self, factor):
         for opt, lr in ((self.opt_g, self.config.lr_g), (self.opt_d, self.config.lr_d)):

@@ -131,3 +131,46 @@ def test_tf_multi_worker_chief_checkpoints_and_all_resume(tmp_path):
     for worker in second:
         assert worker["resumed_at"] == 4 and worker["files"] == ["ckpt-00000004", "ckpt-00000008"]
         np.testing.assert_allclose(worker["d_loss"], reference, rtol=1e-5, atol=1e-6)
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid`, from /proc (Linux)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        out += children
+        todo += children
+    return out
+
+
+def test_torchrun_killed_then_resumed_continues_from_rank_0s_checkpoint(tmp_path):
+    """SIGKILL the whole torchrun group mid-run; --resume loses at most one interval and finishes."""
+    import signal
+    import time
+
+    out, every, steps = tmp_path / "run", 50, 2000
+    args = [*TRAIN, "--steps", str(steps), "--checkpoint-every", str(every), "--out", str(out)]
+    cmd = [str(TORCHRUN), "--standalone", "--nproc_per_node=2", "-m", "ganbook.cli", *args]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "OMP_NUM_THREADS": "1"},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 240
+    while not (out / f"ckpt-{2 * every:08d}.pt").exists():
+        assert proc.poll() is None and time.time() < deadline, "training ended before the kill"
+        time.sleep(0.05)
+    for pid in [proc.pid, *_descendants(proc.pid)]:  # torchrun and its workers (own sessions)
+        os.kill(pid, signal.SIGKILL)
+    proc.wait()
+    time.sleep(0.5)
+    saved = sorted(p.name for p in out.glob("ckpt-*.pt"))
+    newest = int(saved[-1].split("-")[1].split(".")[0])
+    assert 2 * every <= newest < steps
+    result = _run([*args, "--resume"], processes=2)
+    assert f"resumed at step {newest}" in result.stdout and f"done at step {steps}" in result.stdout
+    assert _history(out)["step"] == list(range(1, steps + 1))

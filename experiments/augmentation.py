@@ -18,63 +18,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import numpy as np
-
 from ganbook import provenance
+from ganbook.augmentation import one_seed, summary
 from ganbook.classifier import heldout_digits
-from ganbook.config import TrainConfig
 from ganbook.data import scale
 from ganbook.datasets import training_digits
-
-
-def labelled_subset(images, labels, per_class: int, seed: int):
-    """per_class digits of each class, drawn without replacement: (x (n, 784) in [-1, 1], y (n,))."""
-    rng = np.random.default_rng(seed)
-    idx = np.concatenate([rng.choice(np.flatnonzero(labels == c), per_class, replace=False)
-                          for c in range(10)])
-    return scale(images[idx]).reshape(len(idx), 784), labels[idx]
-
-
-def accuracy(gb, model, x, y) -> float:
-    logits, _ = gb.classify(model, x)
-    return float((logits.argmax(1) == y).mean())
-
-
-def one_seed(gb, args, seed: int, images, labels, test_x, test_y) -> dict:
-    """Train the cGAN and both classifiers for one seed; return accuracies and timings."""
-    x, y = labelled_subset(images, labels, args.per_class, seed)
-    start = time.perf_counter()
-    config = TrainConfig(model="conditional", dataset="mnist", steps=args.gan_steps, seed=seed,
-                         batch_size=min(64, len(x)), lr_g=2e-4, lr_d=2e-4, progress=False, log_every=500)
-    trainer = gb.Trainer(config)
-    trainer.fit(x, y)
-    fake_y = np.repeat(np.arange(10), args.fake_per_class)
-    fake_x = gb.sample(trainer.G, len(fake_y), labels=fake_y, seed=seed + 1000)
-    gan_s = time.perf_counter() - start
-    fidelity = accuracy(gb, gb.load_classifier(), fake_x, fake_y)
-    real_only = gb.fit_classifier(x, y, steps=args.clf_steps, seed=seed)
-    augmented = gb.fit_classifier(np.concatenate([x, fake_x]), np.concatenate([y, fake_y]),
-                                  steps=args.clf_steps, seed=seed)
-    return {"seed": seed, "real_only": accuracy(gb, real_only, test_x, test_y),
-            "augmented": accuracy(gb, augmented, test_x, test_y), "label_fidelity": fidelity,
-            "gan_s": round(gan_s, 1), "total_s": round(time.perf_counter() - start, 1)}
-
-
-def summary(runs: list[dict]) -> dict:
-    """Mean and standard error over seeds of each accuracy and of the paired difference."""
-    out = {}
-    diffs = [r["augmented"] - r["real_only"] for r in runs]
-    for key, values in (("real_only", [r["real_only"] for r in runs]),
-                        ("augmented", [r["augmented"] for r in runs]), ("difference", diffs),
-                        ("label_fidelity", [r["label_fidelity"] for r in runs])):
-        v = np.asarray(values, float)
-        out[key] = {"mean": float(v.mean()),
-                    "se": float(v.std(ddof=1) / np.sqrt(len(v))) if len(v) > 1 else 0.0}
-    return out
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -103,7 +54,10 @@ def main(argv=None) -> None:
     test_x = scale(test_images)[..., None]
     runs = []
     for seed in args.seeds:
-        runs.append(one_seed(gb, args, seed, images, labels, test_x, test_y))
+        run = one_seed(gb, images, labels, test_x, test_y, seed, args.per_class, args.fake_per_class,
+                       args.gan_steps, args.clf_steps)
+        run.pop("generated")
+        runs.append(run)
         r = runs[-1]
         print(f"seed {seed}: real only {r['real_only']:.4f}  augmented {r['augmented']:.4f}  "
               f"label fidelity {r['label_fidelity']:.3f}  ({r['total_s']:.0f} s)", flush=True)

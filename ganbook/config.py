@@ -51,6 +51,11 @@ class TrainConfig:
         one D forward fewer per step, but a different game; see the challenges chapter).
     lr_decay: None (constant learning rates) or "linear": both rates fall linearly
         from lr_g / lr_d at step 0 to 0 at `steps` (the step `fit` trains to).
+    ema: keep an exponential moving average of G's weights with this decay (e.g.
+        0.999; 0 disables): after every G step, G_ema = ema * G_ema + (1 - ema) * G
+        (BatchNorm statistics copied). Samples, snapshots and `load_generator` then use
+        the averaged generator (`trainer.generator`), which is usually smoother and
+        better than the last iterate (Yazici et al. 2019).
     sync_batchnorm: in data-parallel training (torchrun, tf.distribute), BatchNorm
         statistics over the global batch instead of each process's shard; no effect
         in one process.
@@ -71,6 +76,7 @@ class TrainConfig:
     pack: int = 1
     update: str = "alternating"
     lr_decay: str | None = None
+    ema: float = 0.0
     sync_batchnorm: bool = False
     steps: int = 1000
     seed: int = 0
@@ -107,6 +113,7 @@ class TrainConfig:
         for name in ("lr_g", "lr_d"):
             need(getattr(self, name) > 0, f"{name} must be > 0, got {getattr(self, name)!r}")
         need(self.gp_weight >= 0 and self.r1_weight >= 0, "gp_weight and r1_weight must be >= 0")
+        need(0.0 <= self.ema < 1.0, f"ema must be a decay in [0, 1) (0 disables), got {self.ema!r}")
         need(self.clip_value is None or self.clip_value > 0,
              f"clip_value must be None or > 0, got {self.clip_value!r}")
         need(len(self.betas) == 2, f"betas must be two numbers, got {self.betas!r}")
@@ -133,7 +140,13 @@ class TrainConfig:
 
 
 def incompatible(saved: dict, current: dict) -> list[str]:
-    """Fields (other than RUNTIME_FIELDS) whose values differ, as 'name: saved -> current'."""
+    """Fields (other than RUNTIME_FIELDS) whose values differ, as 'name: saved -> current'.
+
+    A field missing from `saved` (a checkpoint written before the field existed) counts
+    as its default, which is what that older version of ganbook did.
+    """
+    defaults = TrainConfig().to_dict()
+    saved = {**{k: v for k, v in defaults.items() if k not in saved}, **saved}
     diffs = []
     for key in sorted(set(saved) | set(current)):
         if key in RUNTIME_FIELDS:

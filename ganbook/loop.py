@@ -107,6 +107,11 @@ class TrainingLoop:
         return self.last_checkpoint
 
     @property
+    def generator(self):
+        """The generator to sample from: the weight average G_ema with config.ema, else G."""
+        return self.G_ema if self.config.ema else self.G
+
+    @property
     def is_main(self) -> bool:
         """True in the process that writes checkpoints and files (always, unless data parallel)."""
         return self._is_main()

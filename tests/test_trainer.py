@@ -89,6 +89,51 @@ def test_linear_lr_decay(fw, tmp_path):
     assert _lr(second, "g") == pytest.approx(TOY["lr_g"] * (1 - 11 / 12))
 
 
+def _g_weights(trainer, which="G"):
+    model = getattr(trainer, which)
+    if hasattr(model, "state_dict"):
+        return [p.detach().numpy().copy() for p in model.parameters()]
+    return [w.numpy().copy() for w in model.trainable_weights]
+
+
+@each_backend
+def test_ema_generator_is_the_running_average(fw, tmp_path):
+    trainer, x = _toy(fw, ema=0.75, out_dir=tmp_path, sample_every=2)
+    w0 = _g_weights(trainer)
+    np.testing.assert_allclose(_g_weights(trainer, "G_ema")[0], w0[0])  # starts as G
+    trainer.fit(x, steps=1)
+    w1 = _g_weights(trainer)
+    for avg, a, b in zip(_g_weights(trainer, "G_ema"), w0, w1):
+        np.testing.assert_allclose(avg, 0.75 * a + 0.25 * b, rtol=1e-5, atol=1e-7)
+    trainer.fit(x, steps=4)
+    gb = backend(fw)
+    assert trainer.generator is trainer.G_ema
+    ema_samples = trainer.generate(16, seed=3)
+    assert not np.allclose(ema_samples, gb.sample(trainer.G, 16, seed=3))  # samples come from G_ema
+    np.testing.assert_allclose(gb.sample(gb.load_generator(tmp_path), 16, seed=3), ema_samples, rtol=1e-5,
+                               atol=1e-6)  # and so does the saved generator
+    # Resuming restores the average too: the same samples as one straight run.
+    straight, _ = _toy(fw, ema=0.75, sample_every=2)
+    straight.fit(x, steps=6)
+    resumed, _ = _toy(fw, ema=0.75, out_dir=tmp_path, sample_every=2)
+    assert resumed.resume() and resumed.step == 4
+    resumed.fit(x, steps=6)
+    np.testing.assert_allclose(resumed.generate(16, seed=3), straight.generate(16, seed=3), rtol=1e-5, atol=1e-6)
+
+
+def test_ema_is_validated():
+    with pytest.raises(ValueError, match=r"ema must be a decay in \[0, 1\)"):
+        TrainConfig(ema=1.0)
+
+
+def test_checkpoint_of_an_older_version_without_new_fields_is_compatible():
+    from ganbook.config import incompatible
+    current = TrainConfig(model="toy", dataset="ring").to_dict()
+    older = {k: v for k, v in current.items() if k not in ("lr_decay", "sync_batchnorm")}
+    assert incompatible(older, current) == []
+    assert incompatible(older, {**current, "sync_batchnorm": True}) == ["sync_batchnorm: False -> True"]
+
+
 def test_lr_decay_is_validated():
     with pytest.raises(ValueError, match="lr_decay must be one of"):
         TrainConfig(lr_decay="cosine")

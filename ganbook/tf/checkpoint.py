@@ -27,8 +27,9 @@ def step_of(path) -> int:
 
 
 def _tracked(trainer) -> tf.train.Checkpoint:
+    ema = {"G_ema": trainer.G_ema} if trainer.G_ema is not None else {}
     return tf.train.Checkpoint(G=trainer.G, D=trainer.D, opt_g=trainer.opt_g,
-                               opt_d=trainer.opt_d, gen=trainer.gen)
+                               opt_d=trainer.opt_d, gen=trainer.gen, **ema)
 
 
 def save(trainer, folder) -> Path:
@@ -87,7 +88,8 @@ def restore(trainer, path) -> None:
 
 
 def load_generator(path, device=None):
-    """The generator of checkpoint `path` (a folder, or a run folder: its newest).
+    """The generator of checkpoint `path` (a folder, or a run folder: its newest): the
+    weight average G_ema when the run kept one (TrainConfig.ema), else G.
 
         G = ganbook.tf.load_generator("runs/mnist"); x = ganbook.tf.sample(G, 64)
     """
@@ -96,6 +98,7 @@ def load_generator(path, device=None):
     path, meta = read_meta(path)
     config = TrainConfig.from_dict(meta["config"])
     G, _ = build_models(config)
-    tf.train.Checkpoint(G=G).read(str(path / "state")).expect_partial()
+    name = "G_ema" if config.ema else "G"
+    tf.train.Checkpoint(**{name: G}).read(str(path / "state")).expect_partial()
     G.config = config
     return G

@@ -86,6 +86,10 @@ class Trainer(TrainingLoop):
             self.opt_d = _adam(config.lr_d, config.betas, fp16)
             self.opt_g.build(self.G.trainable_variables)
             self.opt_d.build(self.D.trainable_variables)
+            self.G_ema = _build(config)[0] if config.ema else None
+            if self.G_ema is not None:
+                for avg, w in zip(self.G_ema.weights, self.G.weights):
+                    avg.assign(w)
             # One stream, drawn from outside the replicas for the global batch (see _train_step).
             self.gen = tf.random.Generator.from_seed(config.seed)
         self.d_loss_fn, self.g_loss_fn = LOSSES[config.loss]
@@ -185,9 +189,21 @@ class Trainer(TrainingLoop):
             eps = self.gen.uniform([b]) if self.config.gp_weight else None
             batches.append((real, y_real, z, y_fake, eps))
         if self.replicas == 1:
-            return self._update(batches)
-        stats = self.strategy.run(self._replica_update, args=(batches,))
-        return self.strategy.reduce(tf.distribute.ReduceOp.MEAN, stats, axis=None)
+            stats = self._update(batches)
+        else:
+            stats = self.strategy.reduce(tf.distribute.ReduceOp.MEAN,
+                                         self.strategy.run(self._replica_update, args=(batches,)), axis=None)
+        if self.G_ema is not None:
+            self._ema_update()
+        return stats
+
+    def _ema_update(self):
+        """G_ema <- ema * G_ema + (1 - ema) * G; BatchNorm statistics copied (outside the replicas)."""
+        decay = self.config.ema
+        for avg, w in zip(self.G_ema.trainable_weights, self.G.trainable_weights):
+            avg.assign(decay * avg + (1.0 - decay) * w)
+        for avg, w in zip(self.G_ema.non_trainable_weights, self.G.non_trainable_weights):
+            avg.assign(w)
 
     def _replica_update(self, batches):
         """_update on this replica's rows of every global batch."""
@@ -259,7 +275,7 @@ class Trainer(TrainingLoop):
         return tf.stack(buffer).numpy().astype(np.float64).tolist()
 
     def _sample(self, z, labels):
-        return sample(self.G, z=z, labels=labels)
+        return sample(self.generator, z=z, labels=labels)
 
     def _is_main(self) -> bool:
         """False only on the workers of a multi-worker strategy other than the chief

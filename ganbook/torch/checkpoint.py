@@ -30,6 +30,7 @@ def _state(trainer) -> dict:
         "step": trainer.step,
         "G": trainer.G.state_dict(),
         "D": trainer.D.state_dict(),
+        **({"G_ema": trainer.G_ema.state_dict()} if trainer.G_ema is not None else {}),
         "opt_g": trainer.opt_g.state_dict(),
         "opt_d": trainer.opt_d.state_dict(),
         "scaler_g": trainer.scaler_g.state_dict(),
@@ -80,6 +81,8 @@ def restore(trainer, path) -> None:
     try:
         trainer.G.load_state_dict(state["G"])
         trainer.D.load_state_dict(state["D"])
+        if trainer.G_ema is not None:
+            trainer.G_ema.load_state_dict(state["G_ema"])
     except RuntimeError as e:
         raise ValueError(f"checkpoint {path} holds other network shapes: {e}") from e
     trainer.opt_g.load_state_dict(state["opt_g"])
@@ -99,7 +102,8 @@ def restore(trainer, path) -> None:
 
 
 def load_generator(path, device=None):
-    """The generator of checkpoint `path` (a file, or a run folder: its newest), in eval mode.
+    """The generator of checkpoint `path` (a file, or a run folder: its newest), in eval mode:
+    the weight average G_ema when the run kept one (TrainConfig.ema), else G.
 
         G = ganbook.torch.load_generator("runs/mnist"); x = ganbook.torch.sample(G, 64)
     """
@@ -109,6 +113,6 @@ def load_generator(path, device=None):
     state = read(path)
     config = TrainConfig.from_dict(state["config"])
     G, _ = build_models(config)
-    G.load_state_dict(state["G"])
+    G.load_state_dict(state.get("G_ema", state["G"]))
     G.config = config
     return G.to(pick_device(device)).eval()

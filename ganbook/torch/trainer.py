@@ -11,6 +11,7 @@ those of one process with the whole batch.
 from __future__ import annotations
 
 import contextlib
+import copy
 import inspect
 
 import numpy as np
@@ -65,6 +66,7 @@ class Trainer(TrainingLoop):
             raise ValueError("mixed_precision='fp16' needs a CUDA GPU; use 'bf16' or None here")
         self.memory_format = memory_format(config, self.device)
         self.G, self.D = (m.to(self.device, memory_format=self.memory_format) for m in build_models(config))
+        self.G_ema = copy.deepcopy(self.G).requires_grad_(False) if config.ema else None
         # What the training step calls: the networks, or their DDP wrappers when data parallel.
         self.G_train, self.D_train = self._parallel(self.G), self._parallel(self.D)
         self.opt_g = torch.optim.Adam(self.G.parameters(), lr=config.lr_g, betas=config.betas)
@@ -206,9 +208,19 @@ class Trainer(TrainingLoop):
             d_loss, real_out, fake_out = self._d_step(reals[i], y_real, fake.detach(), y_fake)
         if not joint:
             g_loss = self._g_step(fake, y_fake)
+        if self.G_ema is not None:
+            self._ema_update()
         if self.config.loss in PROBABILITY_LOSSES:
             real_out, fake_out = torch.sigmoid(real_out), torch.sigmoid(fake_out)
         return torch.stack([d_loss, g_loss, real_out.mean(), fake_out.mean()])
+
+    @torch.no_grad()
+    def _ema_update(self):
+        """G_ema <- ema * G_ema + (1 - ema) * G; BatchNorm statistics copied."""
+        for avg, p in zip(self.G_ema.parameters(), self.G.parameters()):
+            avg.lerp_(p, 1.0 - self.config.ema)
+        for avg, b in zip(self.G_ema.buffers(), self.G.buffers()):
+            avg.copy_(b)
 
     # ---- data on the device ------------------------------------------------
     def _to_device(self, x, y):
@@ -256,7 +268,7 @@ class Trainer(TrainingLoop):
         return distributed.mean_over_ranks(torch.stack(buffer).float(), self.world).cpu().tolist()
 
     def _sample(self, z, labels):
-        return sample(self.G, z=z, labels=labels)
+        return sample(self.generator, z=z, labels=labels)
 
     def _set_lr(self, factor):
         for opt, lr in ((self.opt_g, self.config.lr_g), (self.opt_d, self.config.lr_d)):

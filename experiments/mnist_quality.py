@@ -94,7 +94,7 @@ def main(argv=None) -> None:
         start = time.perf_counter()
         trainer.fit(x, steps=step)
         train_s += time.perf_counter() - start
-        report = evaluate(trainer.G, n=args.n_eval, framework=args.framework)
+        report = evaluate(trainer.generator, n=args.n_eval, framework=args.framework)
         ceiling = {key: report["real"][key] for key in METRICS}
         curve.append({"step": step, "train_s": round(train_s, 1), **scores(report)})
         print(f"step {step:6d}  {train_s:7.0f} s  score {report['model']['classifier_score'][0]:.3f}  "

@@ -207,6 +207,25 @@ def show_images(images, ncols: int | None = None, title: str | None = None, ax=N
     return _finish(fig, own)
 
 
+def image_rows(rows: dict, ncols: int | None = None):
+    """One labelled row of images per entry of {label: images}, e.g. one row per
+    class or per method. Images as in image_grid, values in [-1, 1]; every row is
+    cut to ncols images (default: the shortest row's length)."""
+    if not rows:
+        raise ValueError("rows is empty: pass {label: images}")
+    arrays = {label: _as_images(x, f"rows[{label!r}]") for label, x in rows.items()}
+    ncols = ncols or min(len(x) for x in arrays.values())
+    shapes = {x.shape[1:] for x in arrays.values()}
+    if len(shapes) != 1:
+        raise ValueError(f"all rows need images of one shape, got {sorted(shapes)}")
+    grid = [image_grid(x[:ncols], ncols) for x in arrays.values()]
+    fig = _figure(_image_figsize(grid[0].shape[0] * len(grid), grid[0].shape[1]))
+    for ax, (label, g) in zip(np.atleast_1d(fig.subplots(len(grid), 1)), zip(arrays, grid)):
+        _imshow(ax, g)
+        ax.set_ylabel(str(label), rotation=0, ha="right", va="center")
+    return _finish(fig, True)
+
+
 def save_grid(images, path, ncols: int | None = None) -> Path:
     """Write image_grid(images, ncols) to the PNG `path` at one pixel per pixel
     (8-bit gray for 1 channel, else RGB/RGBA), atomically. Returns the path."""

@@ -56,6 +56,7 @@ BUILDERS = {
     "interpolation_strip": lambda: plot.interpolation_strip(_images(8)),
     "class_histogram": lambda: plot.class_histogram([5, 0, 3, 1, 1, 1, 1, 1, 1, 1], np.ones(10)),
     "training_snapshots": lambda: plot.training_snapshots([(i, _images(seed=i)) for i in range(5)], count=3),
+    "image_rows": lambda: plot.image_rows({"a": _images(4), "b": _images(6, seed=1)}),
     "toy_comparison": lambda: plot.toy_comparison({"a": _ring()[0], "b": _ring()[0][:50]}, *_ring()[1:]),
     "parameter_paths": lambda: plot.parameter_paths({"one": np.ones((5, 2)), "two": np.zeros((3, 2))}),
     "gradient_norms": lambda: plot.gradient_norms([0.5, 0.1, 0.01], {"a": [1, 2, 3], "b": [3, 2, 1]}),
@@ -507,3 +508,14 @@ def test_sample_size_curves_plot_means_and_draws():
     assert len(fd_ax.lines[0].get_xdata()) == 4  # every draw
     with pytest.raises(ValueError, match="one row per n"):
         plot.sample_size_curves({"n": [10, 100], "fd": [[1, 2]], "kid": [[0], [0]]})
+
+
+def test_image_rows_one_labelled_strip_per_entry():
+    fig = plot.image_rows({0: _images(5), "second": _images(3, seed=2)})
+    assert [ax.get_ylabel() for ax in fig.axes] == ["0", "second"]
+    np.testing.assert_array_equal(fig.axes[1].images[0].get_array(), plot.image_grid(_images(3, seed=2), 3)[..., 0])
+    assert fig.axes[0].images[0].get_array().shape == plot.image_grid(_images(3), 3)[..., 0].shape  # cut to 3
+    with pytest.raises(ValueError, match="one shape"):
+        plot.image_rows({"a": _images(2), "b": _images(2, h=6)})
+    with pytest.raises(ValueError, match="empty"):
+        plot.image_rows({})

@@ -1,12 +1,5 @@
-"""A super-resolution GAN (TensorFlow; mirror of ganbook/torch/superres.py).
-
-SRGenerator maps a low-resolution image to one `factor` times larger: it
-upsamples bilinearly and adds a residual computed by a few convolutions, so an
-untrained generator (last layer zero) is exactly the bilinear upsampling.
-train_superres fits it with a pixel loss (L1) plus `adv_weight` times the
-non-saturating adversarial loss against the MNIST DCGAN discriminator, the
-recipe of SRGAN (Ledig et al. 2017) with a pixel loss in place of its VGG loss.
-"""
+"""A super-resolution GAN (TensorFlow; mirror of ganbook/torch/superres.py, whose
+docstring describes the generator and the training recipe)."""
 from __future__ import annotations
 
 import keras

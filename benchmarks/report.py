@@ -50,21 +50,22 @@ def _commands(record: dict) -> str:
 
 def mode_coverage_table(record: dict) -> str:
     """ganbook's recipes beside the published numbers, per data set (mean ± standard error)."""
-    lines = ["| data | recipe or source | modes | high quality (%) | reverse KL | runs with all modes | s per run |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| data | recipe or source | seeds | modes | high quality (%) | reverse KL | runs with all modes "
+             "| s per run |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for dataset, k in (("ring", 8), ("grid", 25)):
         for row in (r for r in record["summary"] if r["dataset"] == dataset):
-            lines.append(f"| {dataset} ({k}) | ganbook: {row['recipe']} | {_mean_se(row, 'modes', 1, 1)} "
+            lines.append(f"| {dataset} ({k}) | ganbook: {row['recipe']} | {len(row['seeds'])} "
+                         f"| {_mean_se(row, 'modes', 1, 1)} "
                          f"| {_mean_se(row, 'high_quality', 100, 1)} | {_mean_se(row, 'reverse_kl', 1, 3)} "
                          f"| {row['all_modes_runs']}/{len(row['seeds'])} | {row['wall_s_mean']:.0f} |")
         for pub in (p for p in record["published"] if p["dataset"] == dataset):
             kl = "-" if pub["reverse_kl"] is None else f"{pub['reverse_kl']:.2f}"
-            lines.append(f"| {dataset} ({k}) | published: {pub['source']} | {pub['modes']:.1f} "
+            lines.append(f"| {dataset} ({k}) | published: {pub['source']} | - | {pub['modes']:.1f} "
                          f"| {pub['high_quality'] * 100:.1f} | {kl} | - | - |")
-    seeds = sorted({s for r in record["summary"] for s in r["seeds"]})
     versions = ", ".join(f"{k} {v}" for k, v in record["versions"].items())
     hw = record["hardware"]
-    lines += ["", f"ganbook rows: {record['framework']}, seeds {seeds}, {record['n_eval_samples']:,} samples "
+    lines += ["", f"ganbook rows: {record['framework']}, mean ± standard error over seeds, {record['n_eval_samples']:,} samples "
                   f"per run, {record['threads']} CPU thread(s) per run on {hw['machine']} with {hw['cpu_count']} "
                   f"CPUs; {versions}; measured {record['date'][:10]}. "
                   + _commands(record)]

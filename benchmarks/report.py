@@ -16,6 +16,11 @@ ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 
 
+def _versions(record: dict) -> str:
+    """'python 3.11.7, ganbook 0.1.0, ...' from a results file's versions."""
+    return ", ".join(f"{k} {v}" for k, v in record["versions"].items())
+
+
 def throughput_table(record: dict) -> str:
     """A Markdown table of one throughput.py result, with what produced it."""
     lines = [
@@ -25,7 +30,7 @@ def throughput_table(record: dict) -> str:
     for r in record["results"]:
         lines.append(f"| {r['framework']} | {r['model']} | {r['update']} | {r['plain_img_s']:.0f} "
                      f"| {r['ganbook_img_s']:.0f} | {r['ratio']:.2f} |")
-    versions = ", ".join(f"{k} {v}" for k, v in record["versions"].items())
+    versions = _versions(record)
     lines += ["", f"Measured on {record['date']}: {record['hardware']}; {versions}; batch "
                   f"{record['batch_size']}, {record['steps']} steps x {record['repeats']} repeats "
                   f"(median). Command: `{record['command']}`."]
@@ -63,7 +68,7 @@ def mode_coverage_table(record: dict) -> str:
             kl = "-" if pub["reverse_kl"] is None else f"{pub['reverse_kl']:.2f}"
             lines.append(f"| {dataset} ({k}) | published: {pub['source']} | - | {pub['modes']:.1f} "
                          f"| {pub['high_quality'] * 100:.1f} | {kl} | - | - |")
-    versions = ", ".join(f"{k} {v}" for k, v in record["versions"].items())
+    versions = _versions(record)
     hw = record["hardware"]
     lines += ["", f"ganbook rows: {record['framework']}, mean ± standard error over seeds, {record['n_eval_samples']:,} samples "
                   f"per run, {record['threads']} CPU thread(s) per run on {hw['machine']} with {hw['cpu_count']} "
@@ -85,7 +90,7 @@ def mnist_quality_table(record: dict) -> str:
         lines.append(f"| {row['step']:,} | {row['train_s']:.0f} | " + cells(row))
     lines.append("| real digits (ceiling) | - | " + cells(record["ceiling"]))
     cfg = record["config"]
-    versions = ", ".join(f"{k} {v}" for k, v in record["versions"].items())
+    versions = _versions(record)
     status = ("" if record["complete"] else
               f" The run was stopped at step {record['curve'][-1]['step']:,} of the {cfg['steps']:,} planned.")
     lines += ["", f"{record['framework']} DCGAN, batch {cfg['batch_size']}, learning rates "
@@ -98,7 +103,7 @@ def mnist_quality_table(record: dict) -> str:
 
 
 def _provenance(record: dict) -> str:
-    versions = ", ".join(f"{k} {v}" for k, v in record["versions"].items())
+    versions = _versions(record)
     return (f"{record['hardware']['machine']}, {record['threads']} CPU threads; {versions}; measured "
             f"{record['date'][:10]}. " + _commands(record))
 

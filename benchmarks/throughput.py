@@ -180,22 +180,13 @@ def main():
 
 
 def write_json(args, rows):
-    """The results with what produced them: command, hardware, versions."""
-    import json
-    import sys
-    from importlib.metadata import PackageNotFoundError, version
-    versions = {"python": platform.python_version()}
-    for package in ("ganbook", "torch", "tensorflow", "numpy"):
-        try:
-            versions[package] = version(package)
-        except PackageNotFoundError:
-            pass
-    record = {"command": "python " + " ".join(sys.argv), "date": time.strftime("%Y-%m-%d"),
+    """The results with what produced them: command, hardware, versions (written atomically)."""
+    from ganbook import provenance
+    record = {"command": provenance.command(), "date": time.strftime("%Y-%m-%d"),
               "hardware": f"{platform.machine()}, {os.cpu_count()} cpus (no GPU used)",
-              "versions": versions, "batch_size": args.batch_size, "steps": args.steps,
-              "repeats": args.repeats, "results": rows}
-    with open(args.json, "w") as f:
-        json.dump(record, f, indent=1)
+              "versions": provenance.versions(("ganbook", "torch", "tensorflow", "numpy")),
+              "batch_size": args.batch_size, "steps": args.steps, "repeats": args.repeats, "results": rows}
+    provenance.write_json_atomic(args.json, record)
 
 
 def compare(plain, fw, config, args) -> tuple[float, float]:

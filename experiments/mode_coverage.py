@@ -23,13 +23,12 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import numpy as np
 
 from ganbook import provenance
 from ganbook.config import TrainConfig
 from ganbook.data import mixture_centers
 from ganbook.datasets import training_data
-from ganbook.metrics import mode_coverage
+from ganbook.metrics import mean_se, mode_coverage
 from ganbook.recipes import PUBLISHED, RECIPES, recipe_config
 
 N_EVAL = 2500  # samples per evaluation, as in both papers
@@ -68,15 +67,6 @@ def train_and_score(config: TrainConfig, framework: str = "torch") -> dict:
     return {**{k: result[k] for k in METRICS}, "n": result["n"], "steps": trainer.step,
             "wall_s": round(seconds, 2), "final_d_loss": history["d_loss"][-1],
             "final_g_loss": history["g_loss"][-1]}
-
-
-def mean_se(values) -> tuple[float, float]:
-    """Mean and standard error (sample std / sqrt(n); 0 for one value); NaNs are dropped."""
-    v = np.asarray([x for x in values if x is not None and not math.isnan(x)], dtype=float)
-    if len(v) == 0:
-        return float("nan"), float("nan")
-    se = float(v.std(ddof=1) / np.sqrt(len(v))) if len(v) > 1 else 0.0
-    return float(v.mean()), se
 
 
 def summarize(runs: list[dict]) -> list[dict]:

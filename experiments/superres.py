@@ -18,12 +18,12 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import numpy as np
 
 from ganbook import provenance, superres
 from ganbook.classifier import heldout_digits
 from ganbook.data import scale
 from ganbook.datasets import training_digits
+from ganbook.metrics import mean_se
 
 METHODS = ("bicubic", "pixel loss", "pixel + adversarial")
 
@@ -61,9 +61,7 @@ def main(argv=None) -> None:
             run[name + " train_s"] = round(time.perf_counter() - start, 1)
         runs.append(run)
         print("seed", seed, "  ".join(f"{m} {run[m]:.2f} dB" for m in METHODS), flush=True)
-        summary = {m: {"mean": float(np.mean([r[m] for r in runs])),
-                       "se": float(np.std([r[m] for r in runs], ddof=1) / np.sqrt(len(runs)))
-                       if len(runs) > 1 else 0.0} for m in METHODS}
+        summary = {m: dict(zip(("mean", "se"), mean_se(r[m] for r in runs))) for m in METHODS}
         provenance.write_json_atomic(args.out, {
             **provenance.record(), "complete": seed == args.seeds[-1], "framework": args.framework,
             "threads": args.threads, "data": data, "steps": args.steps, "adv_weight": args.adv_weight,

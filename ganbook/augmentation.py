@@ -13,6 +13,7 @@ import numpy as np
 
 from ganbook.config import TrainConfig
 from ganbook.data import scale
+from ganbook.metrics import mean_se
 
 
 def labelled_subset(images, labels, per_class: int, seed: int):
@@ -70,9 +71,4 @@ def summary(runs: list[dict]) -> dict:
     columns = {"real_only": [r["real_only"] for r in runs], "augmented": [r["augmented"] for r in runs],
                "difference": [r["augmented"] - r["real_only"] for r in runs],
                "label_fidelity": [r["label_fidelity"] for r in runs]}
-    out = {}
-    for key, values in columns.items():
-        v = np.asarray(values, float)
-        out[key] = {"mean": float(v.mean()),
-                    "se": float(v.std(ddof=1) / np.sqrt(len(v))) if len(v) > 1 else 0.0}
-    return out
+    return {key: dict(zip(("mean", "se"), mean_se(values))) for key, values in columns.items()}

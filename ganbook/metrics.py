@@ -353,6 +353,15 @@ def mode_coverage(samples, centers, std: float) -> dict:
             "reverse_kl": _reverse_kl(counts), "n": len(samples)}
 
 
+def mean_se(values) -> tuple[float, float]:
+    """Mean and standard error (sample std / sqrt(n); 0 for one value); NaNs are dropped."""
+    v = np.asarray([x for x in values if x is not None and not np.isnan(x)], dtype=float)
+    if len(v) == 0:
+        return float("nan"), float("nan")
+    se = float(v.std(ddof=1) / np.sqrt(len(v))) if len(v) > 1 else 0.0
+    return float(v.mean()), se
+
+
 def by_sample_size(feats_a, feats_b, sizes, repeats: int = 5, seed: int = 0,
                    kid_scale: float = 1.0) -> dict:
     """FD and KID of two feature sets when only n samples of each are used.

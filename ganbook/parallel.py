@@ -23,6 +23,14 @@ class World:
         return self.rank == 0
 
 
+def require_divisible(batch_size: int, parts: int, what: str) -> None:
+    """Refuse a global batch that does not split evenly into `parts` shards
+    (`what`: "processes" or "replicas", for the message)."""
+    if batch_size % parts:
+        raise ValueError(f"batch_size {batch_size} (the global batch) is not a multiple of "
+                         f"the {parts} {what}")
+
+
 def launched() -> bool:
     """True when a launcher (torchrun) started more than one process: WORLD_SIZE > 1."""
     return int(os.environ.get("WORLD_SIZE", "1")) > 1

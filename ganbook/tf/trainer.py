@@ -20,6 +20,7 @@ from ganbook.config import PROBABILITY_LOSSES, TrainConfig
 from ganbook.data import check_images
 from ganbook.datasets import sample_shape
 from ganbook.loop import TrainingLoop
+from ganbook.parallel import require_divisible
 from ganbook.seed import seed_everything
 from ganbook.tf import checkpoint
 from ganbook.tf.device import pick_device
@@ -46,9 +47,7 @@ def _adam(lr, betas, fp16):
 
 
 def _check_distributable(config, replicas: int) -> None:
-    if config.batch_size % replicas:
-        raise ValueError(f"batch_size {config.batch_size} (the global batch) is not a multiple of "
-                         f"the {replicas} replicas")
+    require_divisible(config.batch_size, replicas, "replicas")
     if config.clip_value is not None:
         raise ValueError("clip_value (weight clipping) is not supported with tf.distribute; "
                          "use gp_weight (WGAN-GP) instead")

@@ -65,9 +65,3 @@ def mean_over_ranks(x: torch.Tensor, world: World) -> torch.Tensor:
     x = x.clone()
     dist.all_reduce(x, op=dist.ReduceOp.SUM)
     return x / world.size
-
-
-def cleanup() -> None:
-    """Leave the process group, if this process joined one."""
-    if dist.is_available() and dist.is_initialized():
-        dist.destroy_process_group()

@@ -21,6 +21,7 @@ from ganbook.config import PROBABILITY_LOSSES, TrainConfig
 from ganbook.data import check_images
 from ganbook.datasets import sample_shape
 from ganbook.loop import TrainingLoop
+from ganbook.parallel import require_divisible
 from ganbook.seed import seed_everything
 from ganbook.torch import checkpoint, distributed
 from ganbook.torch.device import pick_device
@@ -86,9 +87,7 @@ class Trainer(TrainingLoop):
         cfg, world = self.config, self.world
         if world.size == 1:
             return model
-        if cfg.batch_size % world.size:
-            raise ValueError(f"batch_size {cfg.batch_size} (the global batch) is not a multiple of "
-                             f"the {world.size} processes")
+        require_divisible(cfg.batch_size, world.size, "processes")
         if cfg.update != "alternating":
             raise ValueError("data-parallel training supports update='alternating' only "
                              "(DistributedDataParallel averages gradients in backward())")
@@ -149,7 +148,7 @@ class Trainer(TrainingLoop):
             loss = loss + 0.5 * cfg.r1_weight * r1_penalty(critic, real)
         return loss, real_out, fake_out
 
-    def _update(self, model, opt, scaler, loss=None, grads=None):
+    def _apply(self, model, opt, scaler, loss=None, grads=None):
         """One optimiser step from `loss` (backward) or from precomputed (scaled) `grads`."""
         opt.zero_grad(set_to_none=True)
         if grads is None:
@@ -165,7 +164,7 @@ class Trainer(TrainingLoop):
     def _d_step(self, real, y_real, fake, y_fake):
         """One D update on a real batch and a (detached) generated batch."""
         loss, real_out, fake_out = self._d_loss(real, y_real, fake, y_fake)
-        self._update(self.D, self.opt_d, self.scaler_d, loss)
+        self._apply(self.D, self.opt_d, self.scaler_d, loss)
         return loss.detach(), real_out.detach(), fake_out.detach()
 
     def _g_step(self, fake, y_fake):
@@ -173,7 +172,7 @@ class Trainer(TrainingLoop):
         self.D.requires_grad_(False)  # no D weight gradients in the G step
         with self._autocast():
             loss = self.g_loss_fn(self.D(fake, *y_fake).float())
-        self._update(self.G, self.opt_g, self.scaler_g, loss)
+        self._apply(self.G, self.opt_g, self.scaler_g, loss)
         self.D.requires_grad_(True)
         return loss.detach()
 
@@ -186,8 +185,8 @@ class Trainer(TrainingLoop):
         d_grads = torch.autograd.grad(self.scaler_d.scale(d_loss), list(self.D.parameters()),
                                       retain_graph=True)
         g_grads = torch.autograd.grad(self.scaler_g.scale(g_loss), list(self.G.parameters()))
-        self._update(self.D, self.opt_d, self.scaler_d, grads=d_grads)
-        self._update(self.G, self.opt_g, self.scaler_g, grads=g_grads)
+        self._apply(self.D, self.opt_d, self.scaler_d, grads=d_grads)
+        self._apply(self.G, self.opt_g, self.scaler_g, grads=g_grads)
         return d_loss.detach(), g_loss.detach(), real_out.detach(), fake_out.detach()
 
     def _train_step(self, reals, labels):

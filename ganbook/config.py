@@ -52,8 +52,9 @@ class TrainConfig:
     lr_decay: None (constant learning rates) or "linear": both rates fall linearly
         from lr_g / lr_d at step 0 to 0 at `steps` (the step `fit` trains to).
     ema: keep an exponential moving average of G's weights with this decay (e.g.
-        0.999; 0 disables): after every G step, G_ema = ema * G_ema + (1 - ema) * G
-        (BatchNorm statistics copied). Samples, snapshots and `load_generator` then use
+        0.999; 0 disables): after G step t (from 0), G_ema = d * G_ema + (1 - d) * G with
+        d = min(ema, (1 + t) / (10 + t)), a warm-up that keeps early averages off the
+        random initial weights (`ganbook.loop.ema_decay`; BatchNorm statistics copied). Samples, snapshots and `load_generator` then use
         the averaged generator (`trainer.generator`), which is usually smoother and
         better than the last iterate (Yazici et al. 2019).
     sync_batchnorm: in data-parallel training (torchrun, tf.distribute), BatchNorm

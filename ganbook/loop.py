@@ -6,6 +6,7 @@ A backend's Trainer subclasses TrainingLoop and provides
     _rows(buffer) -> lists      synchronise a list of step tensors to Python floats
     _sample(z, labels) -> array samples of the current G in the shared layout
     _set_lr(factor)             scale both optimisers' learning rates to factor * lr_g / lr_d
+    _ema_update(decay)          G_ema <- decay * G_ema + (1 - decay) * G (with config.ema)
 and may override _is_main() / _barrier() for data-parallel training (one process
 writes checkpoints and shows progress; the others wait for it).
 and the module `checkpoint` (save, restore, step_of).
@@ -21,6 +22,16 @@ from tqdm import tqdm
 
 from ganbook import checkpoints as ckpt_files
 from ganbook.history import append_rows, new_history
+
+
+def ema_decay(ema: float, updates: int) -> float:
+    """The weight average's decay after `updates` G steps: min(ema, (1 + updates) / (10 + updates)).
+
+    The warm-up (TensorFlow's ExponentialMovingAverage rule) lets G_ema follow G
+    closely at first, so that early samples are not dominated by the random
+    initial weights: 0.1 at the first step, 0.5 after 8, 0.999 only after ~9,000.
+    """
+    return min(ema, (1.0 + updates) / (10.0 + updates))
 
 
 class TrainingLoop:
@@ -56,6 +67,8 @@ class TrainingLoop:
                 if cfg.lr_decay == "linear":
                     self._set_lr(1.0 - self.step / steps)
                 buffer.append(self._step(data))
+                if cfg.ema:
+                    self._ema_update(ema_decay(cfg.ema, self.step))
                 self.step += 1
                 bar.update(1)
                 due_sample = cfg.sample_every and self.step % cfg.sample_every == 0

@@ -5,6 +5,7 @@ import pytest
 from ganbook.config import TrainConfig
 from ganbook.data import mixture_centers
 from ganbook.datasets import training_data
+from ganbook.loop import ema_decay
 from ganbook.metrics import mode_coverage
 from tests.backends import backend, each_backend
 
@@ -103,8 +104,9 @@ def test_ema_generator_is_the_running_average(fw, tmp_path):
     np.testing.assert_allclose(_g_weights(trainer, "G_ema")[0], w0[0])  # starts as G
     trainer.fit(x, steps=1)
     w1 = _g_weights(trainer)
+    d = ema_decay(0.75, 0)  # the warm-up: 0.1 after the first step
     for avg, a, b in zip(_g_weights(trainer, "G_ema"), w0, w1):
-        np.testing.assert_allclose(avg, 0.75 * a + 0.25 * b, rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(avg, d * a + (1 - d) * b, rtol=1e-5, atol=1e-7)
     trainer.fit(x, steps=4)
     gb = backend(fw)
     assert trainer.generator is trainer.G_ema
@@ -119,6 +121,13 @@ def test_ema_generator_is_the_running_average(fw, tmp_path):
     assert resumed.resume() and resumed.step == 4
     resumed.fit(x, steps=6)
     np.testing.assert_allclose(resumed.generate(16, seed=3), straight.generate(16, seed=3), rtol=1e-5, atol=1e-6)
+
+
+def test_ema_decay_warms_up_to_its_cap():
+    assert ema_decay(0.999, 0) == pytest.approx(0.1)
+    assert ema_decay(0.999, 8) == pytest.approx(0.5)
+    assert ema_decay(0.75, 30) == 0.75
+    assert ema_decay(0.999, 10**6) == 0.999
 
 
 def test_ema_is_validated():

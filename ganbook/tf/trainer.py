@@ -95,6 +95,7 @@ class Trainer(TrainingLoop):
         self.conditional = hasattr(self.G, "n_classes")
         self._perm, self._pos = None, 0
         self._step_fn = tf.function(self._train_step, jit_compile=config.compile)
+        self._ema_fn = tf.function(self._ema_assign)
 
     # ---- one training step -------------------------------------------------
     def _noise(self, n):
@@ -192,13 +193,13 @@ class Trainer(TrainingLoop):
         else:
             stats = self.strategy.reduce(tf.distribute.ReduceOp.MEAN,
                                          self.strategy.run(self._replica_update, args=(batches,)), axis=None)
-        if self.G_ema is not None:
-            self._ema_update()
         return stats
 
-    def _ema_update(self):
-        """G_ema <- ema * G_ema + (1 - ema) * G; BatchNorm statistics copied (outside the replicas)."""
-        decay = self.config.ema
+    def _ema_update(self, decay: float):
+        """G_ema <- decay * G_ema + (1 - decay) * G; BatchNorm statistics copied (outside the replicas)."""
+        self._ema_fn(tf.constant(decay, tf.float32))
+
+    def _ema_assign(self, decay):
         for avg, w in zip(self.G_ema.trainable_weights, self.G.trainable_weights):
             avg.assign(decay * avg + (1.0 - decay) * w)
         for avg, w in zip(self.G_ema.non_trainable_weights, self.G.non_trainable_weights):

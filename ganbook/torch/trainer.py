@@ -209,17 +209,14 @@ class Trainer(TrainingLoop):
             d_loss, real_out, fake_out = self._d_step(reals[i], y_real, fake.detach(), y_fake)
         if not joint:
             g_loss = self._g_step(fake, y_fake)
-        if self.G_ema is not None:
-            self._ema_update()
         if self.config.loss in PROBABILITY_LOSSES:
             real_out, fake_out = torch.sigmoid(real_out), torch.sigmoid(fake_out)
         return torch.stack([d_loss, g_loss, real_out.mean(), fake_out.mean()])
 
     @torch.no_grad()
-    def _ema_update(self):
-        """G_ema <- ema * G_ema + (1 - ema) * G; BatchNorm statistics copied."""
-        for avg, p in zip(self.G_ema.parameters(), self.G.parameters()):
-            avg.lerp_(p, 1.0 - self.config.ema)
+    def _ema_update(self, decay: float):
+        """G_ema <- decay * G_ema + (1 - decay) * G; BatchNorm statistics copied."""
+        torch._foreach_lerp_(list(self.G_ema.parameters()), list(self.G.parameters()), 1.0 - decay)
         for avg, b in zip(self.G_ema.buffers(), self.G.buffers()):
             avg.copy_(b)
 

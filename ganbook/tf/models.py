@@ -11,6 +11,7 @@ from keras import layers
 from ganbook.model_options import model_arguments
 
 SLOPE = 0.2  # LeakyReLU negative slope, as in the DCGAN paper
+EMBED_STD = 0.02  # the projection discriminator's label embedding starts small
 BN_MOMENTUM = 0.9  # Keras convention; the same average as PyTorch's momentum 0.1
 BN_EPS = 1e-5
 # PyTorch's default Linear weight init, U(-1/sqrt(fan_in), 1/sqrt(fan_in)), so both backends start alike.
@@ -165,19 +166,28 @@ class ConditionalGenerator(keras.Model):
 
 
 class ConditionalDiscriminator(keras.Model):
-    """(x (N, in_dim), labels (N,)) -> logits (N, 1); label embedding concatenated to x."""
+    """(x (N, in_dim), labels (N,)) -> logits (N, 1): a projection discriminator.
 
-    def __init__(self, in_dim=784, n_classes=10, hidden=(1024, 512, 256), embed_dim=50,
-                 dropout=0.3, spectral_norm=False):
+    Features h = phi(x) (N, hidden[-1]) from an MLP; the logit is w.h + b + e(y).h
+    with e a learned label embedding (Miyato and Koyama 2018). The label enters as
+    an inner product with what D sees, so D must check that x matches y; with the
+    embedding merely concatenated to x, D can ignore y when data is scarce.
+    """
+
+    def __init__(self, in_dim=784, n_classes=10, hidden=(1024, 512, 256), dropout=0.3,
+                 spectral_norm=False):
         super().__init__()
         self.n_classes = n_classes
-        self.embed = layers.Embedding(n_classes, embed_dim,
-                                      embeddings_initializer=keras.initializers.RandomNormal(0, 1))
+        self.features = keras.Sequential([keras.Input((in_dim,))] + _mlp([in_dim, *hidden], spectral_norm, dropout))
+        self.out = _maybe_sn(layers.Dense(1, kernel_initializer=_init(TORCH_LIKE)), spectral_norm)
+        self.out.build((None, hidden[-1]))
+        self.embed = layers.Embedding(n_classes, hidden[-1],
+                                      embeddings_initializer=keras.initializers.RandomNormal(0, EMBED_STD))
         self.embed.build((None,))
-        self.net = MLPDiscriminator(in_dim + embed_dim, hidden, dropout, spectral_norm)
 
     def call(self, x, labels, training=False):
-        return self.net(keras.ops.concatenate([x, self.embed(labels)], axis=1), training=training)
+        h = self.features(x, training=training)
+        return self.out(h) + keras.ops.sum(self.embed(labels) * h, axis=1, keepdims=True)
 
 
 def dcgan_init(model: keras.Model) -> keras.Model:

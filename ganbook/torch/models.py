@@ -12,6 +12,7 @@ from torch.nn.utils.parametrizations import spectral_norm as _sn
 from ganbook.model_options import model_arguments
 
 SLOPE = 0.2  # LeakyReLU negative slope, as in the DCGAN paper
+EMBED_STD = 0.02  # the projection discriminator's label embedding starts small
 BN_MOMENTUM = 0.1  # PyTorch convention; Keras momentum 0.9 is the same average
 BN_EPS = 1e-5
 
@@ -154,17 +155,26 @@ class ConditionalGenerator(nn.Module):
 
 
 class ConditionalDiscriminator(nn.Module):
-    """(x (N, in_dim), labels (N,)) -> logits (N, 1); label embedding concatenated to x."""
+    """(x (N, in_dim), labels (N,)) -> logits (N, 1): a projection discriminator.
 
-    def __init__(self, in_dim=784, n_classes=10, hidden=(1024, 512, 256), embed_dim=50,
-                 dropout=0.3, spectral_norm=False):
+    Features h = phi(x) (N, hidden[-1]) from an MLP; the logit is w.h + b + e(y).h
+    with e a learned label embedding (Miyato and Koyama 2018). The label enters as
+    an inner product with what D sees, so D must check that x matches y; with the
+    embedding merely concatenated to x, D can ignore y when data is scarce.
+    """
+
+    def __init__(self, in_dim=784, n_classes=10, hidden=(1024, 512, 256), dropout=0.3,
+                 spectral_norm=False):
         super().__init__()
         self.n_classes = n_classes
-        self.embed = nn.Embedding(n_classes, embed_dim)
-        self.net = MLPDiscriminator(in_dim + embed_dim, hidden, dropout, spectral_norm)
+        self.features = nn.Sequential(*_mlp([in_dim, *hidden], spectral_norm, dropout))
+        self.out = _maybe_sn(nn.Linear(hidden[-1], 1), spectral_norm)
+        self.embed = nn.Embedding(n_classes, hidden[-1])
+        nn.init.normal_(self.embed.weight, 0.0, EMBED_STD)
 
     def forward(self, x, labels):
-        return self.net(torch.cat([x, self.embed(labels)], dim=1))
+        h = self.features(x)
+        return self.out(h) + (self.embed(labels) * h).sum(1, keepdim=True)
 
 
 @torch.no_grad()

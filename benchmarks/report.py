@@ -103,9 +103,11 @@ def mnist_quality_table(record: dict) -> str:
 
 
 def _provenance(record: dict) -> str:
+    """Hardware, threads, versions, date, completeness and command of a per-seed record."""
     versions = _versions(record)
-    return (f"{record['hardware']['machine']}, {record['threads']} CPU threads; {versions}; measured "
-            f"{record['date'][:10]}. " + _commands(record))
+    status = "" if record["complete"] else f" Incomplete: {len(record['runs'])} seed(s) done of those planned."
+    return (f"{record['hardware']['machine']}, {record['threads']} CPU thread(s), shared with other "
+            f"jobs; {versions}; measured {record['date'][:10]}.{status} " + _commands(record))
 
 
 def augmentation_table(record: dict) -> str:
@@ -152,6 +154,10 @@ TABLES = {
                                                                mnist_quality_table),
     ROOT / "experiments" / "results" / "mnist_dcgan-tf-tutorial.json": (
         BOOK / "04_mnist" / "dcgan_quality_tutorial.md", mnist_quality_table),
+    ROOT / "experiments" / "results" / "augmentation-torch.json": (BOOK / "05_applications" / "augmentation_table.md",
+                                                                   augmentation_table),
+    ROOT / "experiments" / "results" / "superres-torch.json": (BOOK / "05_applications" / "superres_table.md",
+                                                               superres_table),
 }
 
 

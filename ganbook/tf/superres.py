@@ -22,7 +22,7 @@ class SRGenerator(keras.Model):
     (initialised to zero), and the sum clipped to [-1, 1].
     """
 
-    def __init__(self, channels=1, features=64, blocks=3, factor=2):
+    def __init__(self, channels=1, features=32, blocks=3, factor=2):
         super().__init__()
         self.factor = factor
         init = keras.initializers.RandomNormal(0.0, 0.02)

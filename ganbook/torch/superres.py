@@ -30,7 +30,7 @@ class SRGenerator(nn.Module):
     (initialised to zero), and the sum clipped to [-1, 1].
     """
 
-    def __init__(self, channels=1, features=64, blocks=3, factor=2):
+    def __init__(self, channels=1, features=32, blocks=3, factor=2):
         super().__init__()
         self.factor = factor
         layers, c_in = [], channels

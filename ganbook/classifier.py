@@ -31,11 +31,12 @@ the file reproducibly and prints the new hash.
 from __future__ import annotations
 
 import hashlib
-import os
 import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from ganbook.atomic import atomic_write
 
 N_TEST = 10_000  # the MNIST test split
 N_HOLDOUT = 3_000  # held out of classifier training: accuracy and reference statistics
@@ -156,15 +157,15 @@ def save_weights(weights: dict[str, np.ndarray], path=None) -> str:
     path = Path(path or WEIGHTS_PATH)
     weights = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in weights.items()}
     _check_shapes(weights, "weights to save")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-        for key in sorted(weights):
-            info = zipfile.ZipInfo(key + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with zf.open(info, "w") as f:
-                np.lib.format.write_array(f, weights[key], allow_pickle=False)
-    os.replace(tmp, path)
+
+    def write(fh):
+        with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+            for key in sorted(weights):
+                info = zipfile.ZipInfo(key + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                with zf.open(info, "w") as f:
+                    np.lib.format.write_array(f, weights[key], allow_pickle=False)
+    atomic_write(path, write)
     return sha256sum(path)
 
 

@@ -18,6 +18,7 @@ import os
 import sys
 from pathlib import Path
 
+from ganbook.atomic import atomic_write_text
 from ganbook.config import DATASETS, LOSSES, MODELS, UPDATES, TrainConfig
 
 TOY_DATASETS = ("ring", "grid", "bimodal")
@@ -168,9 +169,7 @@ def _join_processes(framework: str):
 
 
 def _write_json(path: Path, obj) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj))
-    os.replace(tmp, path)
+    atomic_write_text(path, json.dumps(obj))
 
 
 def _framework_of(path: Path) -> str:

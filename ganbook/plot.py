@@ -23,11 +23,11 @@ Conventions:
 from __future__ import annotations
 
 import math
-import os
-import uuid
 from pathlib import Path
 
 import numpy as np
+
+from ganbook.atomic import atomic_write
 
 PNG_METADATA = {"Software": None}  # matplotlib's version string is the only varying field
 
@@ -114,19 +114,10 @@ def _root(fig):
 
 
 def _atomic_write(path, write, suffix: str) -> Path:
-    """Call write(file object) on a temporary file beside `path`, then rename it to `path`."""
-    path = Path(path)
-    if path.suffix.lower() != suffix:
+    """ganbook.atomic.atomic_write, after checking that `path` ends in `suffix`."""
+    if Path(path).suffix.lower() != suffix:
         raise ValueError(f"{path} must end in {suffix}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
-    try:
-        with open(tmp, "xb") as fh:
-            write(fh)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return atomic_write(path, write)
 
 
 def _image_figsize(h: int, w: int, extra_h: float = 0.0):

@@ -10,10 +10,11 @@ import os
 import platform
 import shlex
 import sys
-import tempfile
 import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+from ganbook.atomic import atomic_write_text
 
 PACKAGES = ("ganbook", "numpy", "torch", "tensorflow")
 
@@ -52,16 +53,5 @@ def record() -> dict:
 
 
 def write_json_atomic(path, payload: dict) -> Path:
-    """Write JSON to a temporary file beside `path`, then rename it over `path`."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(payload, f, indent=1, default=float)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Write `payload` as indented JSON to `path` atomically (ganbook.atomic)."""
+    return atomic_write_text(path, json.dumps(payload, indent=1, default=float) + "\n")

@@ -33,7 +33,8 @@ def throughput_table(record: dict) -> str:
     versions = _versions(record)
     lines += ["", f"Measured on {record['date']}: {record['hardware']}; {versions}; batch "
                   f"{record['batch_size']}, {record['steps']} steps x {record['repeats']} repeats "
-                  f"(median). Command: `{record['command']}`."]
+                  f"(medians; the ratio is the median of the repeats' ratios, each repeat timing "
+                  f"the two loops back to back). Command: `{record['command']}`."]
     return "\n".join(lines) + "\n"
 
 

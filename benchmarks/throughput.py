@@ -5,7 +5,8 @@
 For each framework, each MNIST model (mlp, dcgan) and each update rule, the
 two loops run alternately in one process (A B A B ...) so that machine-speed
 swings hit both; the table gives images per second (median over repeats) and
-the ratio ganbook / plain. The plain loops are written by hand on ganbook's own
+the median over repeats of the ratio ganbook / plain, each repeat timing the two
+back to back (plain first in even repeats, ganbook first in odd ones). The plain loops are written by hand on ganbook's own
 networks: "alternating" follows pytorch/examples' DCGAN loop, "simultaneous"
 the TensorFlow DCGAN tutorial's tf.function step (one forward pass, both
 updates). ganbook's default is alternating; `TrainConfig(update=...)` picks.
@@ -171,10 +172,10 @@ def main():
         for model in args.models.split(","):
             for update in args.updates.split(","):
                 config = TrainConfig(model=model, dataset="mnist", batch_size=args.batch_size, update=update)
-                p, g = compare(plain, fw, config, args)
+                p, g, ratio = compare(plain, fw, config, args)
                 rows.append({"framework": fw, "model": model, "update": update,
-                             "plain_img_s": round(p, 1), "ganbook_img_s": round(g, 1), "ratio": round(g / p, 3)})
-                print(f"{fw:9} {model:6} {update:12} {p:12.0f} {g:14.0f} {g / p:6.2f}", flush=True)
+                             "plain_img_s": round(p, 1), "ganbook_img_s": round(g, 1), "ratio": round(ratio, 3)})
+                print(f"{fw:9} {model:6} {update:12} {p:12.0f} {g:14.0f} {ratio:6.2f}", flush=True)
     if args.json:
         write_json(args, rows)
 
@@ -189,15 +190,19 @@ def write_json(args, rows):
     provenance.write_json_atomic(args.json, record)
 
 
-def compare(plain, fw, config, args) -> tuple[float, float]:
-    """Median images/s of the plain loop and of ganbook's, timed alternately."""
+def compare(plain, fw, config, args) -> tuple[float, float, float]:
+    """Median images/s of the plain loop and of ganbook's, and the median of the
+    per-repeat ratios ganbook / plain. The two are timed back to back, in the
+    order plain-ganbook, then ganbook-plain, and so on, so that a machine that
+    speeds up or slows down during a repeat favours neither."""
     x = fake_data(config)
     loops = {"plain": plain(config, x), "ganbook": ganbook_loop(fw, config, x)}
     rates = {k: [] for k in loops}
-    for _ in range(args.repeats):
-        for name, step in loops.items():
-            rates[name].append(args.steps * args.batch_size / timed(step, args.steps))
-    return statistics.median(rates["plain"]), statistics.median(rates["ganbook"])
+    for r in range(args.repeats):
+        for name in (("plain", "ganbook") if r % 2 == 0 else ("ganbook", "plain")):
+            rates[name].append(args.steps * args.batch_size / timed(loops[name], args.steps))
+    ratios = [g / p for g, p in zip(rates["ganbook"], rates["plain"])]
+    return statistics.median(rates["plain"]), statistics.median(rates["ganbook"]), statistics.median(ratios)
 
 
 if __name__ == "__main__":

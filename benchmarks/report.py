@@ -117,11 +117,11 @@ def augmentation_table(record: dict) -> str:
              "| ---: | ---: | ---: | ---: | ---: |"]
     for r in record["runs"]:
         lines.append(f"| {r['seed']} | {r['real_only']:.2%} | {r['augmented']:.2%} "
-                     f"| {r['augmented'] - r['real_only']:+.2%} | {r['label_fidelity']:.1%} |")
+                     f"| {100 * (r['augmented'] - r['real_only']):+.2f} points | {r['label_fidelity']:.1%} |")
     m = record["summary"]
     lines.append(f"| mean ± se | {m['real_only']['mean']:.2%} ± {m['real_only']['se']:.2%} "
                  f"| {m['augmented']['mean']:.2%} ± {m['augmented']['se']:.2%} "
-                 f"| {m['difference']['mean']:+.2%} ± {m['difference']['se']:.2%} "
+                 f"| {100 * m['difference']['mean']:+.2f} ± {100 * m['difference']['se']:.2f} points "
                  f"| {m['label_fidelity']['mean']:.1%} |")
     lines += ["", f"{record['framework']}: {record['per_class']} labelled digits per class from the "
                   f"{record['data']}; conditional GAN {record['gan_steps']:,} steps on them alone; "

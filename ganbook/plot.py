@@ -283,13 +283,15 @@ def _history(history) -> dict:
     return cols
 
 
-def training_curves(history, probability: bool = True, smooth: int = 1):
+def training_curves(history, probability: bool = True, smooth: int = 1, loss_equilibrium: bool = False):
     """Two panels against the generator step: D and G losses; mean D(x) and D(G(z)).
 
     history: dict of equal-length lists (step, d_loss, g_loss, d_real, d_fake).
     probability: D outputs are probabilities (cross-entropy losses): y in [0, 1]
         and a dashed line at 1/2, the value at the equilibrium p_g = p_data.
         False for raw critic scores (WGAN, hinge).
+    loss_equilibrium: also dot the losses' values at that equilibrium (D = 1/2):
+        log 4 for D's cross-entropy and log 2 for the non-saturating G loss.
     smooth: trailing moving-average window; > 1 draws the raw curves faintly behind.
     The labelled curves come first in each axes' lines.
     """
@@ -307,6 +309,9 @@ def training_curves(history, probability: bool = True, smooth: int = 1):
             for i, (key, _) in enumerate(curves):
                 ax.plot(cols["step"], cols[key], color=f"C{i}", alpha=0.25, lw=0.8, zorder=1.5)
         ax.set_xlabel("generator step")
+    if loss_equilibrium:
+        for value, name in ((math.log(4), "$\\log 4$"), (math.log(2), "$\\log 2$")):
+            ax_loss.axhline(value, color="0.4", ls=":", lw=1, label=name)
     if probability:
         ax_d.axhline(0.5, color="0.4", ls="--", lw=1, label="equilibrium $1/2$")
         ax_d.set_ylim(-0.02, 1.02)

@@ -182,6 +182,14 @@ def test_training_curves_plot_the_history():
     assert half.get_linestyle() == "--" and list(half.get_ydata()) == [0.5, 0.5]
 
 
+def test_training_curves_loss_equilibrium_lines():
+    loss, _ = plot.training_curves(_history(), loss_equilibrium=True).axes
+    dotted = [ln for ln in loss.lines if ln.get_linestyle() == ":"]
+    np.testing.assert_allclose([ln.get_ydata()[0] for ln in dotted], [np.log(4), np.log(2)])
+    assert [ln.get_label() for ln in dotted] == ["$\\log 4$", "$\\log 2$"]
+    assert len(plot.training_curves(_history()).axes[0].lines) == 2  # off by default
+
+
 def test_training_curves_scores_and_smoothing():
     h = _history()
     fig = plot.training_curves(h, probability=False, smooth=3)

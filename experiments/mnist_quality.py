@@ -8,7 +8,8 @@ Trains ganbook's MNIST DCGAN (the TensorFlow tutorial's networks and settings,
 `TrainConfig()` defaults, changed with --set) on `ganbook.datasets.training_digits()`
 (the 60k train split, or offline the 7,000 test digits the evaluator was fitted
 on) and, every --eval-every steps, scores --n-eval samples with `ganbook.evaluate`
-against the 3,000 held-out test digits. The JSON file (rewritten atomically
+against the 3,000 held-out test digits (with --set ema=..., the weight average
+G_ema, and the last iterate G beside it). The JSON file (rewritten atomically
 after every evaluation) holds the curve, the real-vs-real ceiling, the config,
 the data, the command, versions, hardware and wall times.
 """
@@ -97,6 +98,10 @@ def main(argv=None) -> None:
         report = evaluate(trainer.generator, n=args.n_eval, framework=args.framework)
         ceiling = {key: report["real"][key] for key in METRICS}
         curve.append({"step": step, "train_s": round(train_s, 1), **scores(report)})
+        if config.ema:  # the weight average is scored above; the last iterate G beside it
+            last = evaluate(trainer.G, n=args.n_eval, framework=args.framework)
+            curve[-1]["last_iterate"] = scores(last)
+            print(f"             last iterate: score {last['model']['classifier_score'][0]:.3f}", flush=True)
         print(f"step {step:6d}  {train_s:7.0f} s  score {report['model']['classifier_score'][0]:.3f}  "
               f"FD {report['model']['fd']:.3g}  KID {report['model']['kid'][0]:.3g}  "
               f"classes {report['model']['classes']}", flush=True)

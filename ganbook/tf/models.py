@@ -166,13 +166,9 @@ class ConditionalGenerator(keras.Model):
 
 
 class ConditionalDiscriminator(keras.Model):
-    """(x (N, in_dim), labels (N,)) -> logits (N, 1): a projection discriminator.
-
-    Features h = phi(x) (N, hidden[-1]) from an MLP; the logit is w.h + b + e(y).h
-    with e a learned label embedding (Miyato and Koyama 2018). The label enters as
-    an inner product with what D sees, so D must check that x matches y; with the
-    embedding merely concatenated to x, D can ignore y when data is scarce.
-    """
+    """(x (N, in_dim), labels (N,)) -> logits (N, 1): a projection discriminator,
+    logit = w.h + b + e(y).h with h = phi(x) (N, hidden[-1]); the PyTorch mirror's
+    docstring says why the label enters as an inner product."""
 
     def __init__(self, in_dim=784, n_classes=10, hidden=(1024, 512, 256), dropout=0.3,
                  spectral_norm=False):

@@ -24,6 +24,7 @@ DATASETS = ("mnist", "ring", "grid", "bimodal")
 PRECISIONS = (None, "bf16", "fp16")
 UPDATES = ("alternating", "simultaneous")
 LR_DECAYS = (None, "linear")
+AUGMENTS = (None, "translation")  # see ganbook.diffaug
 
 # Fields that may change between a run and its resumption.
 RUNTIME_FIELDS = frozenset({"steps", "sample_every", "checkpoint_every", "keep_checkpoints",
@@ -57,6 +58,9 @@ class TrainConfig:
         random initial weights (`ganbook.loop.ema_decay`; BatchNorm statistics copied). Samples, snapshots and `load_generator` then use
         the averaged generator (`trainer.generator`), which is usually smoother and
         better than the last iterate (Yazici et al. 2019).
+    augment: None, or "translation": D sees every image batch, real and generated,
+        moved by a random few pixels (at most an eighth of the side), in both
+        players' steps; helps when the data set is small (ganbook.diffaug).
     sync_batchnorm: in data-parallel training (torchrun, tf.distribute), BatchNorm
         statistics over the global batch instead of each process's shard; no effect
         in one process.
@@ -78,6 +82,7 @@ class TrainConfig:
     update: str = "alternating"
     lr_decay: str | None = None
     ema: float = 0.0
+    augment: str | None = None
     sync_batchnorm: bool = False
     steps: int = 1000
     seed: int = 0
@@ -103,6 +108,9 @@ class TrainConfig:
         need(self.dataset in DATASETS, f"dataset must be one of {DATASETS}, got {self.dataset!r}")
         need(self.update in UPDATES, f"update must be one of {UPDATES}, got {self.update!r}")
         need(self.lr_decay in LR_DECAYS, f"lr_decay must be one of {LR_DECAYS}, got {self.lr_decay!r}")
+        need(self.augment in AUGMENTS, f"augment must be one of {AUGMENTS}, got {self.augment!r}")
+        need(self.augment is None or self.model == "dcgan",
+             f"augment={self.augment!r} moves images; it needs model='dcgan', not {self.model!r}")
         need(self.mixed_precision in PRECISIONS,
              f"mixed_precision must be one of {PRECISIONS}, got {self.mixed_precision!r}")
         for name in ("latent_dim", "batch_size", "n_critic", "pack", "steps", "n_samples", "log_every"):

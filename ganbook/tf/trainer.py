@@ -19,10 +19,11 @@ import tensorflow as tf
 from ganbook.config import PROBABILITY_LOSSES, TrainConfig
 from ganbook.data import check_images
 from ganbook.datasets import sample_shape
+from ganbook.diffaug import max_shift
 from ganbook.loop import TrainingLoop
 from ganbook.parallel import require_divisible
 from ganbook.seed import seed_everything
-from ganbook.tf import checkpoint
+from ganbook.tf import checkpoint, diffaug
 from ganbook.tf.device import pick_device
 from ganbook.tf.losses import LOSSES, clip_weights, gradient_penalty, r1_penalty
 from ganbook.tf.models import build_models
@@ -118,11 +119,18 @@ class Trainer(TrainingLoop):
         if opt is self.opt_d and self.config.clip_value is not None:
             clip_weights(self.D, self.config.clip_value)
 
+    def _augment(self, x):
+        """x as D sees it: moved by random shifts with config.augment, else x itself."""
+        if self.config.augment is None:
+            return x
+        s = max_shift(x.shape[2])
+        return diffaug.translate(x, diffaug.random_shifts(tf.shape(x)[0], s, self.gen), s)
+
     def _scores(self, real, y_real, fake, y_fake):
         """D's float32 outputs on the real and the generated batch, in two passes (on a
         CPU, faster for the DCGAN than one pass on both, and G's backward in the
         simultaneous step then goes through the fake pass only)."""
-        return [tf.cast(self.D(x, *y, training=True), tf.float32)
+        return [tf.cast(self.D(self._augment(x), *y, training=True), tf.float32)
                 for x, y in ((real, y_real), (fake, y_fake))]
 
     def _d_loss(self, real, y_real, fake, y_fake, eps):
@@ -154,7 +162,7 @@ class Trainer(TrainingLoop):
     def _g_step(self, tape, fake, y_fake):
         """One G update, scoring `fake` (recorded on `tape`) with the updated D."""
         with tape:
-            loss = self.g_loss_fn(tf.cast(self.D(fake, *y_fake, training=True), tf.float32))
+            loss = self.g_loss_fn(tf.cast(self.D(self._augment(fake), *y_fake, training=True), tf.float32))
             scaled = self._scaled(self.opt_g, loss)
         variables = self.G.trainable_variables
         self._apply(self.opt_g, tape.gradient(scaled, variables), variables)

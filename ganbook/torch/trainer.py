@@ -20,10 +20,11 @@ import torch
 from ganbook.config import PROBABILITY_LOSSES, TrainConfig
 from ganbook.data import check_images
 from ganbook.datasets import sample_shape
+from ganbook.diffaug import max_shift
 from ganbook.loop import TrainingLoop
 from ganbook.parallel import require_divisible
 from ganbook.seed import seed_everything
-from ganbook.torch import checkpoint, distributed
+from ganbook.torch import checkpoint, diffaug, distributed
 from ganbook.torch.device import pick_device
 from ganbook.torch.losses import LOSSES, clip_weights, gradient_penalty, r1_penalty
 from ganbook.torch.models import build_models
@@ -129,11 +130,19 @@ class Trainer(TrainingLoop):
         y = torch.randint(0, self.G.n_classes, (n_all,), generator=self.gen, device=self.device)
         return z, (self._shard(y),)
 
+    def _augment(self, x):
+        """x as D sees it: moved by random shifts with config.augment, else x itself."""
+        if self.config.augment is None:
+            return x
+        s = max_shift(x.shape[-1])
+        return diffaug.translate(x, diffaug.random_shifts(x.shape[0], s, self.gen), s)
+
     def _scores(self, real, y_real, fake, y_fake):
         """D's float32 outputs on the real and the generated batch, in two passes (on a
         CPU, faster for the DCGAN than one pass on both, and G's backward in the
         simultaneous step then goes through the fake pass only)."""
-        return self.D_train(real, *y_real).float(), self.D_train(fake, *y_fake).float()
+        return (self.D_train(self._augment(real), *y_real).float(),
+                self.D_train(self._augment(fake), *y_fake).float())
 
     def _d_loss(self, real, y_real, fake, y_fake):
         """D's loss (with penalties) on a real and a generated batch, and D's outputs."""
@@ -171,7 +180,7 @@ class Trainer(TrainingLoop):
         """One G update, scoring `fake` (still attached to G's graph) with the updated D."""
         self.D.requires_grad_(False)  # no D weight gradients in the G step
         with self._autocast():
-            loss = self.g_loss_fn(self.D(fake, *y_fake).float())
+            loss = self.g_loss_fn(self.D(self._augment(fake), *y_fake).float())
         self._apply(self.G, self.opt_g, self.scaler_g, loss)
         self.D.requires_grad_(True)
         return loss.detach()

@@ -72,6 +72,8 @@ def _add_train(sub):
                    help="sample from a moving average of G's weights, e.g. 0.999")
     p.add_argument("--lr-decay", choices=["linear"], default=None,
                    help="learning rates fall linearly to 0 at --steps")
+    p.add_argument("--augment", choices=["translation"], default=None,
+                   help="D sees image batches moved by a few pixels (for small data sets)")
     p.add_argument("--latent-dim", type=_positive, default=None, help="default: 2 for the mixtures, 100 for mnist")
     p.add_argument("--mixed-precision", choices=["bf16", "fp16"], default=None)
     p.add_argument("--compile", action="store_true", help="torch.compile / XLA")
@@ -87,7 +89,7 @@ def _config_from(args) -> TrainConfig:
         model=args.model or ("toy" if toy else "dcgan"), dataset=args.dataset, loss=args.loss,
         steps=args.steps, seed=args.seed, n_critic=args.n_critic, gp_weight=args.gp_weight,
         update=args.update, pack=args.pack, lr_decay=args.lr_decay, sync_batchnorm=args.sync_batchnorm,
-        ema=args.ema,
+        ema=args.ema, augment=args.augment,
         latent_dim=args.latent_dim or (2 if toy else base.latent_dim),
         batch_size=args.batch_size or base.batch_size,
         lr_g=args.lr_g or (3e-4 if toy else base.lr_g), lr_d=args.lr_d or (3e-4 if toy else base.lr_d),

@@ -30,6 +30,8 @@ def _run(*args, timeout=300):
     (["train", "--framework", "torch", "--out", "x"], "the following arguments are required: --steps"),
     (["train", "--framework", "torch", "--steps", "5", "--out", "x", "--dataset", "ring", "--model", "dcgan"],
      "dataset 'ring' is a toy mixture; use model 'toy'"),
+    (["train", "--framework", "torch", "--steps", "5", "--out", "x", "--model", "mlp", "--augment", "translation"],
+     "augment='translation' moves images; it needs model='dcgan', not 'mlp'"),
     (["sample", "--checkpoint", "x", "--out", "grid.jpg"], "--out must name a .png file, got grid.jpg"),
 ])
 def test_bad_arguments_exit_2(args, message, capsys):

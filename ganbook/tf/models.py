@@ -123,12 +123,14 @@ class DCGANDiscriminator(keras.Model):
     """images (N, image_size, image_size, channels) -> logits (N, 1).
 
     Conv(64, 5, 2) -> LeakyReLU -> Dropout(0.3) -> Conv(128, 5, 2) -> LeakyReLU ->
-    Dropout(0.3) -> Dense(1), as in the TensorFlow tutorial.
+    Dropout(0.3) -> Dense(1), as in the TensorFlow tutorial; `widths` sets the
+    two convolutions' channels.
     """
 
-    def __init__(self, channels=1, image_size=28, dropout=0.3, spectral_norm=False):
+    def __init__(self, channels=1, image_size=28, dropout=0.3, spectral_norm=False, widths=(64, 128)):
         super().__init__()
         _check_size(image_size)
+        w1, w2 = widths
 
         def conv(c_out):
             return _maybe_sn(layers.Conv2D(c_out, 5, 2, padding="same",
@@ -136,8 +138,8 @@ class DCGANDiscriminator(keras.Model):
 
         self.net = keras.Sequential([
             keras.Input((image_size, image_size, channels)),
-            conv(64), layers.LeakyReLU(SLOPE), layers.Dropout(dropout),
-            conv(128), layers.LeakyReLU(SLOPE), layers.Dropout(dropout),
+            conv(w1), layers.LeakyReLU(SLOPE), layers.Dropout(dropout),
+            conv(w2), layers.LeakyReLU(SLOPE), layers.Dropout(dropout),
             layers.Flatten(),
             _maybe_sn(layers.Dense(1, kernel_initializer=_init("dcgan")), spectral_norm),
         ])

@@ -114,22 +114,24 @@ class DCGANDiscriminator(nn.Module):
     """images (N, channels, image_size, image_size) -> logits (N, 1).
 
     Conv(64, 5, 2) -> LeakyReLU -> Dropout(0.3) -> Conv(128, 5, 2) -> LeakyReLU ->
-    Dropout(0.3) -> Dense(1), as in the TensorFlow tutorial.
+    Dropout(0.3) -> Dense(1), as in the TensorFlow tutorial; `widths` sets the
+    two convolutions' channels.
     """
 
-    def __init__(self, channels=1, image_size=28, dropout=0.3, spectral_norm=False):
+    def __init__(self, channels=1, image_size=28, dropout=0.3, spectral_norm=False, widths=(64, 128)):
         super().__init__()
         _check_size(image_size)
         side = image_size // 4
+        w1, w2 = widths
 
         def conv(c_in, c_out):
             return _maybe_sn(nn.Conv2d(c_in, c_out, 5, 2, padding=2), spectral_norm)
 
         self.net = nn.Sequential(
-            conv(channels, 64), nn.LeakyReLU(SLOPE), nn.Dropout(dropout),
-            conv(64, 128), nn.LeakyReLU(SLOPE), nn.Dropout(dropout),
+            conv(channels, w1), nn.LeakyReLU(SLOPE), nn.Dropout(dropout),
+            conv(w1, w2), nn.LeakyReLU(SLOPE), nn.Dropout(dropout),
         )
-        self.head = _maybe_sn(nn.Linear(side * side * 128, 1), spectral_norm)
+        self.head = _maybe_sn(nn.Linear(side * side * w2, 1), spectral_norm)
         dcgan_init(self)
 
     def forward(self, x):

@@ -43,6 +43,7 @@ CONFIGS = [
     dict(model="dcgan", dataset="mnist"),
     dict(model="dcgan", dataset="mnist", model_kwargs={"spectral_norm": True}),
     dict(model="dcgan", dataset="mnist", model_kwargs={"d_widths": (128, 256), "dropout": 0.0}),
+    dict(model="dcgan", dataset="mnist", model_kwargs={"d_dense": 256, "spectral_norm": True}),
     dict(model="toy", dataset="ring", latent_dim=2),
     dict(model="toy", dataset="bimodal", latent_dim=1),
     dict(model="conditional", dataset="mnist"),

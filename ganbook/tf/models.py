@@ -124,10 +124,12 @@ class DCGANDiscriminator(keras.Model):
 
     Conv(64, 5, 2) -> LeakyReLU -> Dropout(0.3) -> Conv(128, 5, 2) -> LeakyReLU ->
     Dropout(0.3) -> Dense(1), as in the TensorFlow tutorial; `widths` sets the
-    two convolutions' channels.
+    two convolutions' channels, and dense > 0 adds Dense(dense) -> LeakyReLU ->
+    Dropout before the logit (a layer that weighs the whole image's features jointly).
     """
 
-    def __init__(self, channels=1, image_size=28, dropout=0.3, spectral_norm=False, widths=(64, 128)):
+    def __init__(self, channels=1, image_size=28, dropout=0.3, spectral_norm=False, widths=(64, 128),
+                 dense=0):
         super().__init__()
         _check_size(image_size)
         w1, w2 = widths
@@ -141,6 +143,8 @@ class DCGANDiscriminator(keras.Model):
             conv(w1), layers.LeakyReLU(SLOPE), layers.Dropout(dropout),
             conv(w2), layers.LeakyReLU(SLOPE), layers.Dropout(dropout),
             layers.Flatten(),
+            *([_maybe_sn(layers.Dense(dense, kernel_initializer=_init("dcgan")), spectral_norm),
+               layers.LeakyReLU(SLOPE), layers.Dropout(dropout)] if dense else []),
             _maybe_sn(layers.Dense(1, kernel_initializer=_init("dcgan")), spectral_norm),
         ])
 

@@ -115,10 +115,12 @@ class DCGANDiscriminator(nn.Module):
 
     Conv(64, 5, 2) -> LeakyReLU -> Dropout(0.3) -> Conv(128, 5, 2) -> LeakyReLU ->
     Dropout(0.3) -> Dense(1), as in the TensorFlow tutorial; `widths` sets the
-    two convolutions' channels.
+    two convolutions' channels, and dense > 0 adds Dense(dense) -> LeakyReLU ->
+    Dropout before the logit (a layer that weighs the whole image's features jointly).
     """
 
-    def __init__(self, channels=1, image_size=28, dropout=0.3, spectral_norm=False, widths=(64, 128)):
+    def __init__(self, channels=1, image_size=28, dropout=0.3, spectral_norm=False, widths=(64, 128),
+                 dense=0):
         super().__init__()
         _check_size(image_size)
         side = image_size // 4
@@ -131,7 +133,12 @@ class DCGANDiscriminator(nn.Module):
             conv(channels, w1), nn.LeakyReLU(SLOPE), nn.Dropout(dropout),
             conv(w1, w2), nn.LeakyReLU(SLOPE), nn.Dropout(dropout),
         )
-        self.head = _maybe_sn(nn.Linear(side * side * w2, 1), spectral_norm)
+        features = side * side * w2
+        self.head = _maybe_sn(nn.Linear(features, 1), spectral_norm)
+        if dense:
+            self.head = nn.Sequential(_maybe_sn(nn.Linear(features, dense), spectral_norm),
+                                      nn.LeakyReLU(SLOPE), nn.Dropout(dropout),
+                                      _maybe_sn(nn.Linear(dense, 1), spectral_norm))
         dcgan_init(self)
 
     def forward(self, x):

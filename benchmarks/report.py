@@ -103,6 +103,49 @@ def mnist_quality_table(record: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+PROBE_BASELINE = "mnist_dcgan-tf-ema-b64.json"
+
+
+def _config_change(cfg: dict, base: dict) -> str:
+    """The TrainConfig fields (and model_kwargs entries) where cfg differs from base."""
+    from ganbook.config import TrainConfig
+
+    base = {**TrainConfig().to_dict(), **base}  # fields newer than the baseline's file: defaults
+    kw, base_kw = cfg["model_kwargs"], base["model_kwargs"]
+    changes = [f"{k}={v}" for k, v in kw.items() if base_kw.get(k) != v]
+    changes += [f"{k}={cfg[k]}" for k in sorted(cfg) if k not in ("model_kwargs", "steps", "seed")
+                and cfg[k] != base[k]]
+    return ", ".join(changes) or "none (the baseline)"
+
+
+def mnist_probes_table(records: list[dict]) -> str:
+    """One row per probe run (experiments/results/mnist_probes/ and the baseline first): what it
+    changed from the baseline, the classifier score at 1,000 to 6,000 steps, FD and
+    precision at its last evaluation, and its training seconds per 1,000 steps."""
+    marks = (1000, 2000, 4000, 6000)
+    lines = ["| change from the baseline | " + " | ".join(f"score at {m:,}" for m in marks)
+             + " | FD (last) | precision (last) | s per 1,000 steps |",
+             "| --- |" + " ---: |" * (len(marks) + 3)]
+    base = records[0]["config"]
+    for record in records:
+        by_step = {row["step"]: row for row in record["curve"]}
+        last = record["curve"][-1]
+        scores = [f"{by_step[m]['classifier_score'][0]:.2f}" if m in by_step else "-" for m in marks]
+        lines.append(f"| {_config_change(record['config'], base)} | " + " | ".join(scores)
+                     + f" | {last['fd']:.0f} | {last['precision']:.2f} "
+                     f"| {1000 * last['train_s'] / last['step']:.0f} |")
+    b, first = base, records[0]
+    lines += ["", f"TensorFlow, seed 0, trained on the {first['data']}; the baseline is the tutorial's "
+                  f"networks with batch {b['batch_size']}, learning rates {b['lr_g']:g} / {b['lr_d']:g} and "
+                  f"a weight average of G (ema {b['ema']:g}), whose samples are scored: {first['n_eval']:,} "
+                  f"per evaluation against {first['reference']}. A dash: the run was stopped before "
+                  f"that step. One CPU thread per run, two runs at a time on a 2-core machine "
+                  f"(times are comparable between rows only roughly); {_versions(first)}; measured "
+                  f"{first['date'][:10]}. The commands are in each result file "
+                  f"(experiments/results/{PROBE_BASELINE} and experiments/results/mnist_probes/)."]
+    return "\n".join(lines) + "\n"
+
+
 def _provenance(record: dict) -> str:
     """Hardware, threads, versions, date, completeness and command of a per-seed record."""
     versions = _versions(record)
@@ -155,6 +198,8 @@ TABLES = {
                                                                mnist_quality_table),
     ROOT / "experiments" / "results" / "mnist_dcgan-tf-tutorial.json": (
         BOOK / "04_mnist" / "dcgan_quality_tutorial.md", mnist_quality_table),
+    ROOT / "experiments" / "results" / "mnist_probes": (BOOK / "04_mnist" / "dcgan_probes.md",
+                                                        mnist_probes_table),
     ROOT / "experiments" / "results" / "augmentation-torch.json": (BOOK / "05_applications" / "augmentation_table.md",
                                                                    augmentation_table),
     ROOT / "experiments" / "results" / "superres-torch.json": (BOOK / "05_applications" / "superres_table.md",
@@ -162,9 +207,17 @@ TABLES = {
 }
 
 
+def _load(source: Path):
+    """A result file's record; for the probes folder, the baseline's record and then each probe's."""
+    if source.is_dir():
+        files = [source.parent / PROBE_BASELINE, *sorted(source.glob("*.json"))]
+        return [json.loads(f.read_text()) for f in files]
+    return json.loads(source.read_text())
+
+
 def render() -> dict[Path, str]:
     """{output file: its Markdown} for every committed result."""
-    return {out: make(json.loads(source.read_text())) for source, (out, make) in TABLES.items()}
+    return {out: make(_load(source)) for source, (out, make) in TABLES.items()}
 
 
 def main():

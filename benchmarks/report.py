@@ -142,8 +142,8 @@ def mnist_probes_table(records: list[dict]) -> str:
                   f"that step. One CPU thread per run, two runs at a time on a 2-core machine "
                   f"(times are comparable between rows only roughly); {_versions(first)}; measured "
                   f"{first['date'][:10]}. " + _commands(first)[:-1] + " (the baseline; each probe "
-                  f"adds the change of its row with --set, and its file in "
-                  f"experiments/results/mnist_probes/ holds its whole command)."]
+                  "adds the change of its row with --set, and its file in "
+                  "experiments/results/mnist_probes/ holds its whole command)."]
     return "\n".join(lines) + "\n"
 
 

@@ -12,6 +12,8 @@ import json
 import math
 from pathlib import Path
 
+from ganbook.config import TrainConfig
+
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 
@@ -108,8 +110,6 @@ PROBE_BASELINE = "mnist_dcgan-tf-ema-b64.json"
 
 def _config_change(cfg: dict, base: dict) -> str:
     """The TrainConfig fields (and model_kwargs entries) where cfg differs from base."""
-    from ganbook.config import TrainConfig
-
     base = {**TrainConfig().to_dict(), **base}  # fields newer than the baseline's file: defaults
     kw, base_kw = cfg["model_kwargs"], base["model_kwargs"]
     changes = [f"{k}={v}" for k, v in kw.items() if base_kw.get(k) != v]
@@ -134,10 +134,10 @@ def mnist_probes_table(records: list[dict]) -> str:
         lines.append(f"| {_config_change(record['config'], base)} | " + " | ".join(scores)
                      + f" | {last['fd']:.0f} | {last['precision']:.2f} "
                      f"| {1000 * last['train_s'] / last['step']:.0f} |")
-    b, first = base, records[0]
+    first = records[0]
     lines += ["", f"TensorFlow, seed 0, trained on the {first['data']}; the baseline is the tutorial's "
-                  f"networks with batch {b['batch_size']}, learning rates {b['lr_g']:g} / {b['lr_d']:g} and "
-                  f"a weight average of G (ema {b['ema']:g}), whose samples are scored: {first['n_eval']:,} "
+                  f"networks with batch {base['batch_size']}, learning rates {base['lr_g']:g} / "
+                  f"{base['lr_d']:g} and a weight average of G (ema {base['ema']:g}), whose samples are scored: {first['n_eval']:,} "
                   f"per evaluation against {first['reference']}. A dash: the run was stopped before "
                   f"that step. One CPU thread per run, two runs at a time on a 2-core machine "
                   f"(times are comparable between rows only roughly); {_versions(first)}; measured "

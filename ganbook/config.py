@@ -60,7 +60,7 @@ class TrainConfig:
         better than the last iterate (Yazici et al. 2019).
     augment: None, or "translation": D sees every image batch, real and generated,
         moved by a random few pixels (at most an eighth of the side), in both
-        players' steps; helps when the data set is small (ganbook.diffaug).
+        players' steps; meant for small data sets (ganbook.diffaug says where it hurt).
     sync_batchnorm: in data-parallel training (torchrun, tf.distribute), BatchNorm
         statistics over the global batch instead of each process's shard; no effect
         in one process.

@@ -16,7 +16,6 @@ chapter's probe table): a D that cannot tell where a digit sits lets G drift.
 """
 from __future__ import annotations
 
-AUGMENTS = (None, "translation")
 FILL = -1.0  # the background of images scaled to [-1, 1]
 
 

@@ -51,7 +51,9 @@ class TrainConfig:
         DCGAN tutorial: both gradients from one forward pass, then both updates;
         one D forward fewer per step, but a different game; see the challenges chapter).
     lr_decay: None (constant learning rates) or "linear": both rates fall linearly
-        from lr_g / lr_d at step 0 to 0 at `steps` (the step `fit` trains to).
+        from lr_g / lr_d at step 0 to 0 at `steps`, the planned end of the run, so
+        fitting in stages (fit(x, steps=2000), then 4000, ...) follows one schedule;
+        a fit beyond `steps` stretches the schedule to its own end.
     ema: keep an exponential moving average of G's weights with this decay (e.g.
         0.999; 0 disables): after G step t (from 0), G_ema = d * G_ema + (1 - d) * G with
         d = min(ema, (1 + t) / (10 + t)), a warm-up that keeps early averages off the

@@ -59,13 +59,14 @@ class TrainingLoop:
         steps = cfg.steps if steps is None else steps
         data = self._prepare(x, y)
         buffer, first = [], self.step + 1
+        horizon = max(steps, cfg.steps)  # lr_decay's end: the planned run, not this call's stop
         # At most ~200 redraws: a notebook stores every one of them in its output.
         bar = tqdm(total=steps, initial=self.step, disable=not (cfg.progress and self._is_main()), desc="train",
                    mininterval=1.0, miniters=max(1, (steps - self.step) // 200))
         try:
             while self.step < steps:
                 if cfg.lr_decay == "linear":
-                    self._set_lr(1.0 - self.step / steps)
+                    self._set_lr(1.0 - self.step / horizon)
                 buffer.append(self._step(data))
                 if cfg.ema:
                     self._ema_update(ema_decay(cfg.ema, self.step))

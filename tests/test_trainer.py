@@ -70,7 +70,7 @@ def _lr(trainer, which):
 @each_backend
 def test_linear_lr_decay(fw, tmp_path):
     seen = []
-    trainer, x = _toy(fw, lr_decay="linear", lr_g=4e-4, lr_d=2e-4)
+    trainer, x = _toy(fw, lr_decay="linear", lr_g=4e-4, lr_d=2e-4, steps=4)
     trainer.hooks.append(lambda t: seen.append((t.step, _lr(t, "g"), _lr(t, "d"))))
     trainer.config.sample_every = 1
     trainer.fit(x, steps=4)
@@ -82,12 +82,16 @@ def test_linear_lr_decay(fw, tmp_path):
     plain.fit(x, steps=4)
     assert _lr(plain, "g") == pytest.approx(4e-4) and plain.history["d_loss"] != trainer.history["d_loss"]
     # The rate follows the step, so a resumed run picks the schedule up where it stopped.
-    first, _ = _toy(fw, out_dir=tmp_path, lr_decay="linear")
+    first, _ = _toy(fw, out_dir=tmp_path, lr_decay="linear", steps=12)
     first.fit(x, steps=6)
-    second, _ = _toy(fw, out_dir=tmp_path, lr_decay="linear")
+    assert _lr(first, "g") == pytest.approx(TOY["lr_g"] * (1 - 5 / 12))  # one schedule, to step 12
+    second, _ = _toy(fw, out_dir=tmp_path, lr_decay="linear", steps=12)
     assert second.resume() and second.step == 6
-    second.fit(x, steps=12)
+    second.fit(x)
     assert _lr(second, "g") == pytest.approx(TOY["lr_g"] * (1 - 11 / 12))
+    # A fit beyond config.steps stretches the schedule to its own end.
+    second.fit(x, steps=16)
+    assert _lr(second, "g") == pytest.approx(TOY["lr_g"] * (1 - 15 / 16))
 
 
 def _g_weights(trainer, which="G"):

@@ -67,3 +67,13 @@ def latent_walk(latent_dim: int, n_rows: int = 4, steps: int = 10, seed: int = 0
             raise ValueError(f"{name} must be an integer >= {low}, got {v!r}")
     ends = np.random.default_rng(seed).standard_normal((n_rows, 2, latent_dim))
     return np.stack([interpolate(z0, z1, steps, spherical) for z0, z1 in ends])
+
+
+def standing_codes(G, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray | None]:
+    """The fixed inputs `recalibrate_batchnorm` feeds G: n standard normal codes
+    float32 (n, G.latent_dim) drawn with `seed`, and for a conditional G (one with
+    n_classes) the labels 0, 1, 2, ... cycling (n,), else None."""
+    if not isinstance(n, (int, np.integer)) or n < 2:
+        raise ValueError(f"n must be an integer >= 2 (BatchNorm needs a batch), got {n!r}")
+    z = np.random.default_rng(seed).standard_normal((n, G.latent_dim)).astype(np.float32)
+    return z, (np.arange(n) % G.n_classes if hasattr(G, "n_classes") else None)

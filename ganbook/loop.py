@@ -7,6 +7,7 @@ A backend's Trainer subclasses TrainingLoop and provides
     _sample(z, labels) -> array samples of the current G in the shared layout
     _set_lr(factor)             scale both optimisers' learning rates to factor * lr_g / lr_d
     _ema_update(decay)          G_ema <- decay * G_ema + (1 - decay) * G (with config.ema)
+    _recalibrate(G)             re-estimate G's BatchNorm statistics (recalibrate_batchnorm)
 and may override _is_main() / _barrier() for data-parallel training (one process
 writes checkpoints and shows progress; the others wait for it).
 and the module `checkpoint` (save, restore, step_of).
@@ -45,6 +46,7 @@ class TrainingLoop:
         self.history = new_history()
         self.samples: list[tuple[int, np.ndarray]] = []
         self.last_checkpoint = None
+        self._standing_step = None  # the step at which G_ema's BatchNorm statistics were re-estimated
         self.fixed_z = np.random.default_rng(config.seed + 1).standard_normal(
             (config.n_samples, config.latent_dim)).astype(np.float32)
         self.fixed_labels = np.arange(config.n_samples) % 10
@@ -113,6 +115,7 @@ class TrainingLoop:
         if self.out_dir is None:
             raise ValueError("Trainer has no out_dir; pass out_dir= to save checkpoints")
         if self._is_main():
+            self.generator  # noqa: B018 - re-estimates G_ema's BatchNorm statistics before they are saved
             self.last_checkpoint = self.checkpoint.save(self, self.out_dir)
             ckpt_files.prune(self.out_dir, self.config.keep_checkpoints)
         else:
@@ -122,8 +125,18 @@ class TrainingLoop:
 
     @property
     def generator(self):
-        """The generator to sample from: the weight average G_ema with config.ema, else G."""
-        return self.G_ema if self.config.ema else self.G
+        """The generator to sample from: the weight average G_ema with config.ema, else G.
+
+        G_ema's BatchNorm statistics are re-estimated for its own weights the first
+        time it is asked for at each step: those it carries during training are G's
+        (copied by _ema_update), which belong to other weights.
+        """
+        if not self.config.ema:
+            return self.G
+        if self._standing_step != self.step:
+            self._recalibrate(self.G_ema)
+            self._standing_step = self.step
+        return self.G_ema
 
     @property
     def is_main(self) -> bool:
@@ -143,5 +156,5 @@ class TrainingLoop:
         if path is None:
             return False
         self.checkpoint.restore(self, path)
-        self.last_checkpoint = Path(path)
+        self.last_checkpoint, self._standing_step = Path(path), None
         return True

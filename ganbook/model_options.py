@@ -9,7 +9,7 @@ MODEL_KWARGS = {
     "mlp": {"g_hidden": (128, 256, 512, 1024), "d_hidden": (1024, 512, 256, 128),
             "dropout": 0.0, "spectral_norm": False},
     "dcgan": {"channels": 1, "image_size": 28, "dropout": 0.3, "spectral_norm": False,
-              "d_widths": (64, 128), "d_dense": 0},
+              "d_widths": (64, 128), "d_dense": 0, "d_batchnorm": False},
     "toy": {"g_hidden": (128, 128), "d_hidden": (128, 128), "spectral_norm": False},
     "conditional": {"n_classes": 10, "dropout": 0.3, "spectral_norm": False},
 }
@@ -35,7 +35,8 @@ def model_arguments(config) -> tuple[str, dict, str, dict]:
         return ("DCGANGenerator", dict(latent_dim=z, channels=channels, image_size=size),
                 "DCGANDiscriminator", dict(channels=channels * pack, image_size=size,
                                            dropout=kw["dropout"], spectral_norm=sn,
-                                           widths=tuple(kw["d_widths"]), dense=kw["d_dense"]))
+                                           widths=tuple(kw["d_widths"]), dense=kw["d_dense"],
+                                           batchnorm=kw["d_batchnorm"]))
     dim = sample_shape(config)[0]
     if config.model == "mlp":
         return ("MLPGenerator", dict(latent_dim=z, hidden=tuple(kw["g_hidden"]), out_dim=dim),

@@ -44,6 +44,8 @@ CONFIGS = [
     dict(model="dcgan", dataset="mnist", model_kwargs={"spectral_norm": True}),
     dict(model="dcgan", dataset="mnist", model_kwargs={"d_widths": (128, 256), "dropout": 0.0}),
     dict(model="dcgan", dataset="mnist", model_kwargs={"d_dense": 256, "spectral_norm": True}),
+    dict(model="dcgan", dataset="mnist", model_kwargs={"d_dense": 256, "d_batchnorm": True, "dropout": 0.0}),
+    dict(model="dcgan", dataset="mnist", model_kwargs={"d_batchnorm": True}),
     dict(model="toy", dataset="ring", latent_dim=2),
     dict(model="toy", dataset="bimodal", latent_dim=1),
     dict(model="conditional", dataset="mnist"),
@@ -110,6 +112,26 @@ def test_dcgan_shapes_for_image_sizes(size):
     xf = Gf(np.random.randn(2, 100).astype("float32"))
     assert tuple(xf.shape) == (2, size, size, 3) and tuple(Df(xf).shape) == (2, 1)
     assert gt.count_params(G) == gf.count_params(Gf) and gt.count_params(D) == gf.count_params(Df)
+
+
+def test_dcgan_discriminator_batchnorm():
+    """d_batchnorm: BatchNorm after the second conv and the dense layer; in training mode
+    a sample's logit then depends on the rest of its batch, in inference mode it does not."""
+    import torch
+    x = np.random.default_rng(0).uniform(-1, 1, (8, 28, 28, 1)).astype("float32")
+    Dt = gt.DCGANDiscriminator(dense=32, batchnorm=True, dropout=0.0)
+    Df = gf.DCGANDiscriminator(dense=32, batchnorm=True, dropout=0.0)
+    assert sum(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in Dt.modules()) == 2
+    assert sum(type(layer).__name__ == "BatchNormalization" for layer in Df.net.layers) == 2
+    assert gt.count_params(Dt) == gf.count_params(Df) == gt.count_params(
+        gt.DCGANDiscriminator(dense=32, dropout=0.0)) + 128 + 32  # biases out, BN scale and shift in
+    xt = torch.as_tensor(gt.to_native(x))
+    for D, run in ((Dt, lambda D, x, train: D.train(train)(x).detach().numpy()),
+                   (Df, lambda D, x, train: D(x, training=train).numpy())):
+        native = xt if D is Dt else x
+        whole, half = run(D, native, True)[:4], run(D, native[:4], True)
+        assert not np.allclose(whole, half, atol=1e-6)
+        np.testing.assert_allclose(run(D, native, False)[:4], run(D, native[:4], False), atol=1e-5)
 
 
 def test_bad_image_size():

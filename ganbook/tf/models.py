@@ -126,25 +126,35 @@ class DCGANDiscriminator(keras.Model):
     Dropout(0.3) -> Dense(1), as in the TensorFlow tutorial; `widths` sets the
     two convolutions' channels, and dense > 0 adds Dense(dense) -> LeakyReLU ->
     Dropout before the logit (a layer that weighs the whole image's features jointly).
+    batchnorm=True puts BatchNorm after the second convolution and the dense layer
+    (not after the first, as in the DCGAN paper's D); their biases are then dropped.
     """
 
     def __init__(self, channels=1, image_size=28, dropout=0.3, spectral_norm=False, widths=(64, 128),
-                 dense=0):
+                 dense=0, batchnorm=False):
         super().__init__()
         _check_size(image_size)
         w1, w2 = widths
 
-        def conv(c_out):
-            return _maybe_sn(layers.Conv2D(c_out, 5, 2, padding="same",
-                                           kernel_initializer=_init("dcgan")), spectral_norm)
+        def block(layer, norm):
+            """layer (bias-free before a norm) -> [BatchNorm] -> LeakyReLU -> [Dropout]."""
+            out = [_maybe_sn(layer, spectral_norm)]
+            if norm:
+                out.append(_bn())
+            return out + [layers.LeakyReLU(SLOPE), layers.Dropout(dropout)]
 
+        def conv(c_out, bias=True):
+            return layers.Conv2D(c_out, 5, 2, padding="same", use_bias=bias,
+                                 kernel_initializer=_init("dcgan"))
+
+        hidden = block(layers.Dense(dense, use_bias=not batchnorm, kernel_initializer=_init("dcgan")),
+                       batchnorm) if dense else []
         self.net = keras.Sequential([
             keras.Input((image_size, image_size, channels)),
-            conv(w1), layers.LeakyReLU(SLOPE), layers.Dropout(dropout),
-            conv(w2), layers.LeakyReLU(SLOPE), layers.Dropout(dropout),
+            *block(conv(w1), False),
+            *block(conv(w2, bias=not batchnorm), batchnorm),
             layers.Flatten(),
-            *([_maybe_sn(layers.Dense(dense, kernel_initializer=_init("dcgan")), spectral_norm),
-               layers.LeakyReLU(SLOPE), layers.Dropout(dropout)] if dense else []),
+            *hidden,
             _maybe_sn(layers.Dense(1, kernel_initializer=_init("dcgan")), spectral_norm),
         ])
 

@@ -1,8 +1,11 @@
 """Layout conversion and sampling from a generator (TensorFlow)."""
 from __future__ import annotations
 
+import keras
 import numpy as np
 import tensorflow as tf
+
+from ganbook.latent import standing_codes
 
 
 def to_native(x: np.ndarray) -> np.ndarray:
@@ -35,3 +38,38 @@ def sample(G, n: int = 64, labels=None, seed: int | None = 0, z=None, batch_size
         args = (zb, tf.constant(labels[start:start + batch_size], tf.int32)) if conditional else (zb,)
         out.append(tf.cast(G(*args, training=False), tf.float32).numpy())
     return to_shared(np.concatenate(out))
+
+
+def recalibrate_batchnorm(G, n: int = 2000, batch_size: int = 500, seed: int = 0):
+    """Re-estimate G's BatchNorm statistics for its current weights; returns G.
+
+    Each BatchNorm's moving mean and variance become the average over n fixed
+    latent codes (`standing_codes`), as seen in training mode ("standing
+    statistics", Brock et al. 2019). A weight average G_ema needs this: the
+    statistics it carries are G's, measured on other weights. Without BatchNorm,
+    G is returned unchanged.
+    """
+    norms = [layer for layer in G._flatten_layers(include_self=False)
+             if isinstance(layer, keras.layers.BatchNormalization)]
+    if not norms:
+        return G
+    z, labels = standing_codes(G, n, seed)
+    momenta = [layer.momentum for layer in norms]
+    sums = [[0.0, 0.0] for _ in norms]
+    batches = range(0, n, batch_size)
+    try:
+        for layer in norms:
+            layer.momentum = 0.0  # each training-mode call leaves its batch's statistics
+        for start in batches:
+            extra = () if labels is None else (tf.constant(labels[start:start + batch_size], tf.int32),)
+            G(tf.constant(z[start:start + batch_size]), *extra, training=True)
+            for total, layer in zip(sums, norms):
+                total[0] += layer.moving_mean.numpy()
+                total[1] += layer.moving_variance.numpy()
+    finally:
+        for layer, momentum in zip(norms, momenta):
+            layer.momentum = momentum
+    for (mean, var), layer in zip(sums, norms):
+        layer.moving_mean.assign(mean / len(batches))
+        layer.moving_variance.assign(var / len(batches))
+    return G

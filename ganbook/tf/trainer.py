@@ -27,7 +27,7 @@ from ganbook.tf import checkpoint, diffaug
 from ganbook.tf.device import pick_device
 from ganbook.tf.losses import LOSSES, clip_weights, gradient_penalty, r1_penalty
 from ganbook.tf.models import build_models
-from ganbook.tf.sampling import sample, to_native
+from ganbook.tf.sampling import recalibrate_batchnorm, sample, to_native
 
 POLICIES = {None: "float32", "bf16": "mixed_bfloat16", "fp16": "mixed_float16"}
 
@@ -284,6 +284,9 @@ class Trainer(TrainingLoop):
 
     def _sample(self, z, labels):
         return sample(self.generator, z=z, labels=labels)
+
+    def _recalibrate(self, G):
+        recalibrate_batchnorm(G, seed=self.config.seed)
 
     def _is_main(self) -> bool:
         """False only on the workers of a multi-worker strategy other than the chief

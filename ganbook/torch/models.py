@@ -117,28 +117,33 @@ class DCGANDiscriminator(nn.Module):
     Dropout(0.3) -> Dense(1), as in the TensorFlow tutorial; `widths` sets the
     two convolutions' channels, and dense > 0 adds Dense(dense) -> LeakyReLU ->
     Dropout before the logit (a layer that weighs the whole image's features jointly).
+    batchnorm=True puts BatchNorm after the second convolution and the dense layer
+    (not after the first, as in the DCGAN paper's D); their biases are then dropped.
     """
 
     def __init__(self, channels=1, image_size=28, dropout=0.3, spectral_norm=False, widths=(64, 128),
-                 dense=0):
+                 dense=0, batchnorm=False):
         super().__init__()
         _check_size(image_size)
         side = image_size // 4
         w1, w2 = widths
 
-        def conv(c_in, c_out):
-            return _maybe_sn(nn.Conv2d(c_in, c_out, 5, 2, padding=2), spectral_norm)
+        def block(layer, norm, n_out):
+            """layer (bias-free before a norm) -> [BatchNorm] -> LeakyReLU -> [Dropout]."""
+            out = [_maybe_sn(layer, spectral_norm)]
+            if norm:
+                bn = nn.BatchNorm2d if isinstance(layer, nn.Conv2d) else nn.BatchNorm1d
+                out.append(bn(n_out, momentum=BN_MOMENTUM, eps=BN_EPS))
+            return out + [nn.LeakyReLU(SLOPE), nn.Dropout(dropout)]
 
         self.net = nn.Sequential(
-            conv(channels, w1), nn.LeakyReLU(SLOPE), nn.Dropout(dropout),
-            conv(w1, w2), nn.LeakyReLU(SLOPE), nn.Dropout(dropout),
+            *block(nn.Conv2d(channels, w1, 5, 2, padding=2), False, w1),
+            *block(nn.Conv2d(w1, w2, 5, 2, padding=2, bias=not batchnorm), batchnorm, w2),
         )
         features = side * side * w2
-        self.head = _maybe_sn(nn.Linear(features, 1), spectral_norm)
-        if dense:
-            self.head = nn.Sequential(_maybe_sn(nn.Linear(features, dense), spectral_norm),
-                                      nn.LeakyReLU(SLOPE), nn.Dropout(dropout),
-                                      _maybe_sn(nn.Linear(dense, 1), spectral_norm))
+        logit = _maybe_sn(nn.Linear(dense or features, 1), spectral_norm)
+        self.head = (nn.Sequential(*block(nn.Linear(features, dense, bias=not batchnorm), batchnorm, dense), logit)
+                     if dense else logit)
         dcgan_init(self)
 
     def forward(self, x):

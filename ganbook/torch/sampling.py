@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from torch import nn
+
+from ganbook.latent import standing_codes
 
 
 def to_native(x: np.ndarray) -> np.ndarray:
@@ -45,3 +48,35 @@ def sample(G, n: int = 64, labels=None, seed: int | None = 0, z=None, batch_size
         out.append(G(*args).float().cpu().numpy())
     G.train(was_training)
     return to_shared(np.concatenate(out))
+
+
+@torch.no_grad()
+def recalibrate_batchnorm(G, n: int = 2000, batch_size: int = 500, seed: int = 0):
+    """Re-estimate G's BatchNorm statistics for its current weights; returns G.
+
+    Each BatchNorm's running mean and variance become the average over n fixed
+    latent codes (`standing_codes`), as seen in training mode ("standing
+    statistics", Brock et al. 2019). A weight average G_ema needs this: the
+    statistics it carries are G's, measured on other weights. Without BatchNorm,
+    G is returned unchanged.
+    """
+    norms = [m for m in G.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    if not norms:
+        return G
+    device, (z, labels) = _device_of(G), standing_codes(G, n, seed)
+    momenta = [m.momentum for m in norms]
+    was_training = G.training
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None  # a cumulative average over the batches below
+    G.train()
+    try:
+        for start in range(0, n, batch_size):
+            zb = torch.as_tensor(z[start:start + batch_size], device=device)
+            extra = () if labels is None else (torch.as_tensor(labels[start:start + batch_size], device=device),)
+            G(zb, *extra)
+    finally:
+        for m, momentum in zip(norms, momenta):
+            m.momentum = momentum
+        G.train(was_training)
+    return G

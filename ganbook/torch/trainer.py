@@ -28,7 +28,7 @@ from ganbook.torch import checkpoint, diffaug, distributed
 from ganbook.torch.device import pick_device
 from ganbook.torch.losses import LOSSES, clip_weights, gradient_penalty, r1_penalty
 from ganbook.torch.models import build_models
-from ganbook.torch.sampling import sample, to_native
+from ganbook.torch.sampling import recalibrate_batchnorm, sample, to_native
 
 
 def memory_format(config: TrainConfig, device: torch.device) -> torch.memory_format:
@@ -276,6 +276,9 @@ class Trainer(TrainingLoop):
 
     def _sample(self, z, labels):
         return sample(self.generator, z=z, labels=labels)
+
+    def _recalibrate(self, G):
+        recalibrate_batchnorm(G, seed=self.config.seed)
 
     def _set_lr(self, factor):
         for opt, lr in ((self.opt_g, self.config.lr_g), (self.opt_d, self.config.lr_d)):

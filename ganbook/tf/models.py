@@ -137,7 +137,7 @@ class DCGANDiscriminator(keras.Model):
         w1, w2 = widths
 
         def block(layer, norm):
-            """layer (bias-free before a norm) -> [BatchNorm] -> LeakyReLU -> [Dropout]."""
+            """layer (bias-free before a norm) -> [BatchNorm] -> LeakyReLU -> Dropout."""
             out = [_maybe_sn(layer, spectral_norm)]
             if norm:
                 out.append(_bn())

@@ -129,7 +129,7 @@ class DCGANDiscriminator(nn.Module):
         w1, w2 = widths
 
         def block(layer, norm, n_out):
-            """layer (bias-free before a norm) -> [BatchNorm] -> LeakyReLU -> [Dropout]."""
+            """layer (bias-free before a norm) -> [BatchNorm] -> LeakyReLU -> Dropout."""
             out = [_maybe_sn(layer, spectral_norm)]
             if norm:
                 bn = nn.BatchNorm2d if isinstance(layer, nn.Conv2d) else nn.BatchNorm1d

@@ -115,7 +115,8 @@ class TrainingLoop:
         if self.out_dir is None:
             raise ValueError("Trainer has no out_dir; pass out_dir= to save checkpoints")
         if self._is_main():
-            self.generator  # noqa: B018 - re-estimates G_ema's BatchNorm statistics before they are saved
+            if self.config.ema:
+                self._standing_ema()  # the checkpoint keeps G_ema with its own statistics
             self.last_checkpoint = self.checkpoint.save(self, self.out_dir)
             ckpt_files.prune(self.out_dir, self.config.keep_checkpoints)
         else:
@@ -128,11 +129,13 @@ class TrainingLoop:
         """The generator to sample from: the weight average G_ema with config.ema, else G.
 
         G_ema's BatchNorm statistics are re-estimated for its own weights the first
-        time it is asked for at each step: those it carries during training are G's
-        (copied by _ema_update), which belong to other weights.
+        time it is asked for at each step ("standing statistics"): those it carries
+        during training are G's (copied by _ema_update), which belong to other weights.
         """
-        if not self.config.ema:
-            return self.G
+        return self._standing_ema() if self.config.ema else self.G
+
+    def _standing_ema(self):
+        """G_ema, its BatchNorm statistics re-estimated if the step moved on since the last time."""
         if self._standing_step != self.step:
             self._recalibrate(self.G_ema)
             self._standing_step = self.step

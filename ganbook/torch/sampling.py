@@ -52,14 +52,9 @@ def sample(G, n: int = 64, labels=None, seed: int | None = 0, z=None, batch_size
 
 @torch.no_grad()
 def recalibrate_batchnorm(G, n: int = 2000, batch_size: int = 500, seed: int = 0):
-    """Re-estimate G's BatchNorm statistics for its current weights; returns G.
-
-    Each BatchNorm's running mean and variance become the average over n fixed
-    latent codes (`standing_codes`), as seen in training mode ("standing
-    statistics", Brock et al. 2019). A weight average G_ema needs this: the
-    statistics it carries are G's, measured on other weights. Without BatchNorm,
-    G is returned unchanged.
-    """
+    """Set G's BatchNorm running statistics to their averages over the batches of
+    `standing_codes(G, n, seed)` in training mode; returns G (unchanged without
+    BatchNorm). Why: `TrainingLoop.generator`; the name: Brock et al. 2019."""
     norms = [m for m in G.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     if not norms:
         return G

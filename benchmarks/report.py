@@ -13,6 +13,7 @@ import math
 from pathlib import Path
 
 from ganbook.config import TrainConfig
+from ganbook.metrics import mean_se
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -56,6 +57,18 @@ def _commands(record: dict) -> str:
     return "Commands: " + "; then ".join(f"`{c}`" for c in commands) + "."
 
 
+def _before_critic(record: dict, dataset: str, recipe: str) -> dict | None:
+    """Mean and standard error of the generator's own samples (raw_*) in runs of a recipe
+    with a post-hoc critic; None for recipes without one."""
+    runs = [r for r in record["runs"] if (r["dataset"], r["recipe"]) == (dataset, recipe) and "raw_modes" in r]
+    if not runs:
+        return None
+    row = {"all_modes_runs": sum(r["raw_modes"] == r["k"] for r in runs)}
+    for key in ("modes", "high_quality", "reverse_kl"):
+        row[key + "_mean"], row[key + "_se"] = mean_se(r["raw_" + key] for r in runs)
+    return row
+
+
 def mode_coverage_table(record: dict) -> str:
     """ganbook's recipes beside the published numbers, per data set (mean ± standard error)."""
     lines = ["| data | recipe or source | seeds | modes | high quality (%) | reverse KL | runs with all modes "
@@ -67,6 +80,12 @@ def mode_coverage_table(record: dict) -> str:
                          f"| {_mean_se(row, 'modes', 1, 1)} "
                          f"| {_mean_se(row, 'high_quality', 100, 1)} | {_mean_se(row, 'reverse_kl', 1, 3)} "
                          f"| {row['all_modes_runs']}/{len(row['seeds'])} | {row['wall_s_mean']:.0f} |")
+            raw = _before_critic(record, dataset, row["recipe"])
+            if raw:
+                lines.append(f"| {dataset} ({k}) | ganbook: {row['recipe']}, G alone (before the critic) "
+                             f"| {len(row['seeds'])} | {_mean_se(raw, 'modes', 1, 1)} "
+                             f"| {_mean_se(raw, 'high_quality', 100, 1)} | {_mean_se(raw, 'reverse_kl', 1, 3)} "
+                             f"| {raw['all_modes_runs']}/{len(row['seeds'])} | - |")
         for pub in (p for p in record["published"] if p["dataset"] == dataset):
             kl = "-" if pub["reverse_kl"] is None else f"{pub['reverse_kl']:.2f}"
             lines.append(f"| {dataset} ({k}) | published: {pub['source']} | - | {pub['modes']:.1f} "

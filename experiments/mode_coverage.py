@@ -6,7 +6,9 @@
 
 Each recipe (a set of TrainConfig overrides, see RECIPES) is trained on each
 data set for each seed with ganbook's Trainer; the generator then draws 2,500
-samples with a fixed noise seed and `ganbook.metrics.mode_coverage` counts the
+samples with a fixed noise seed (a recipe with a post-hoc critic fits it and
+keeps 2,500 by rejection sampling; its run also records the generator's own
+samples' metrics as raw_*) and `ganbook.metrics.mode_coverage` counts the
 covered modes, the fraction of high-quality samples (within 3 std of a centre)
 and the reverse KL of the mode histogram, as PacGAN (Lin et al. 2018, Table 1)
 and VEEGAN (Srivastava et al. 2017, Table 1) do. The JSON file holds every run
@@ -15,6 +17,7 @@ and, per (data set, recipe), the mean and standard error over seeds.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import math
 import os
@@ -29,7 +32,7 @@ from ganbook.config import TrainConfig
 from ganbook.data import mixture_centers
 from ganbook.datasets import training_data
 from ganbook.metrics import mean_se, mode_coverage
-from ganbook.recipes import PUBLISHED, RECIPES, recipe_config
+from ganbook.recipes import PUBLISHED, RECIPES, recipe_config, recipe_critic
 
 N_EVAL = 2500  # samples per evaluation, as in both papers
 EVAL_SEED = 12345  # noise seed of the evaluation samples (fixed for every run)
@@ -48,23 +51,28 @@ def set_threads(framework: str, threads: int) -> None:
 
 def trainer_class(framework: str):
     """The Trainer of ganbook's `framework` backend ("torch" or "tf")."""
-    if framework == "torch":
-        from ganbook.torch.trainer import Trainer
-    else:
-        from ganbook.tf.trainer import Trainer
-    return Trainer
+    return importlib.import_module(f"ganbook.{framework}").Trainer
 
 
-def train_and_score(config: TrainConfig, framework: str = "torch") -> dict:
-    """Train one run and score 2,500 samples; returns the metrics, steps and wall seconds."""
+def train_and_score(config: TrainConfig, framework: str = "torch", critic: dict | None = None) -> dict:
+    """Train one run (and its critic) and score 2,500 samples; returns the metrics, steps and wall seconds."""
+    gb = importlib.import_module(f"ganbook.{framework}")
     x, _ = training_data(config)
-    start = time.perf_counter()
-    trainer = trainer_class(framework)(config)
-    history = trainer.fit(x)
-    seconds = time.perf_counter() - start
     centers, std = mixture_centers(config.dataset)
-    result = mode_coverage(trainer.generate(N_EVAL, seed=EVAL_SEED), centers, std)
-    return {**{k: result[k] for k in METRICS}, "n": result["n"], "steps": trainer.step,
+    start = time.perf_counter()
+    trainer = gb.Trainer(config)
+    history = trainer.fit(x)
+    samples = trainer.generate(N_EVAL, seed=EVAL_SEED)
+    extra = {}
+    if critic is not None:
+        raw = mode_coverage(samples, centers, std)
+        extra = {"raw_" + k: raw[k] for k in METRICS}
+        fitted, _ = gb.fit_critic(trainer.generator, x, seed=config.seed, **critic["fit"])
+        samples, extra["acceptance"] = gb.rejection_sample(trainer.generator, fitted, N_EVAL, seed=EVAL_SEED,
+                                                           quantile=critic["quantile"])
+    seconds = time.perf_counter() - start
+    result = mode_coverage(samples, centers, std)
+    return {**{k: result[k] for k in METRICS}, **extra, "n": result["n"], "steps": trainer.step,
             "wall_s": round(seconds, 2), "final_d_loss": history["d_loss"][-1],
             "final_g_loss": history["g_loss"][-1]}
 
@@ -167,7 +175,8 @@ def main(argv=None) -> None:
             for seed in args.seeds:
                 config = recipe_config(recipe, dataset, seed, args.steps)
                 run = {"dataset": dataset, "recipe": recipe, "seed": seed, "k": k, "threads": args.threads,
-                       **train_and_score(config, args.framework), "config": config.to_dict()}
+                       **train_and_score(config, args.framework, recipe_critic(recipe)),
+                       "config": config.to_dict(), "critic": recipe_critic(recipe)}
                 runs.append(run)
                 print(f"{dataset} {recipe:14} seed {seed}: modes {run['modes']}/{k} "
                       f"hq {run['high_quality']:.3f} rkl {run['reverse_kl']:.3f} "

@@ -1,7 +1,9 @@
 """Named training recipes for the 2-D ring and grid, and the published numbers they are compared with.
 
 A recipe is a set of TrainConfig overrides; `recipe_config(name, dataset, seed)`
-builds the config. The challenges chapter trains them in its notebooks, and
+builds the config. A recipe may also name a post-hoc critic (`recipe_critic`):
+after training, the backends' `fit_critic` and `rejection_sample` draw its
+samples (ganbook/critic.py). The challenges chapter trains them in its notebooks, and
 `experiments/mode_coverage.py` runs them over several seeds for its table.
 """
 from __future__ import annotations
@@ -11,7 +13,8 @@ from ganbook.config import TrainConfig
 # Settings every recipe shares unless it overrides them.
 BASE = {"model": "toy", "latent_dim": 2, "progress": False, "log_every": 1000}
 
-# Each recipe: TrainConfig overrides; "by_dataset" holds further overrides for one data set.
+# Each recipe: TrainConfig overrides; "by_dataset" holds further overrides for one data set;
+# "critic" the settings of the post-hoc critic ("fit": fit_critic's, "quantile": rejection_sample's).
 RECIPES = {
     # The PacGAN paper's unpacked baseline as close as ganbook allows: G 4 x 400, D 3 x 200,
     # 2-D noise, Adam 1e-4, batch 100. Differences: LeakyReLU(0.2) everywhere (the paper: ReLU +
@@ -35,12 +38,14 @@ RECIPES = {
     # (R1's double backward makes a step ~3x dearer, hence fewer steps.)
     "r1": dict(loss="nonsaturating", r1_weight=1.0, lr_g=2e-4, lr_d=2e-4, batch_size=256,
                steps=8_000),
-    # ganbook's best recipe found in the time available (experiments/README.md: how): the
-    # non-saturating loss, default toy networks (128-128), PacGAN packing 2, batch 512, Adam 1e-4,
-    # as many steps as fit in ~100 s on one busy CPU core. On the ring it covers 8/8 evenly but
-    # its high-quality fraction (76% over 5 seeds) is short of the 97% goal; on the grid it falls well short.
-    "recommended": dict(loss="nonsaturating", pack=2, lr_g=1e-4, lr_d=1e-4, batch_size=512,
-                        steps=45_000),
+    # ganbook's recommended recipe (experiments/README.md: how it was found): the non-saturating
+    # loss, the default toy networks (128-128), PacGAN packing 2, batch 512, Adam 3e-4 decayed
+    # linearly to 0 over 25,000 steps; then a post-hoc critic (ganbook/critic.py) trained for
+    # 1,500 steps against the frozen G, whose density ratio keeps 0.4-4% of G's samples by
+    # rejection sampling (M at the 99.9th percentile). About 100 s per run on one CPU core.
+    "recommended": dict(loss="nonsaturating", pack=2, lr_g=3e-4, lr_d=3e-4, lr_decay="linear",
+                        batch_size=512, steps=25_000,
+                        critic={"fit": {"steps": 1500, "scale": 3.0}, "quantile": 0.999}),
 }
 
 # Published numbers: (source, data set) -> (modes, high-quality fraction, reverse KL or None).
@@ -58,8 +63,21 @@ def recipe_config(name: str, dataset: str, seed: int, steps: int | None = None,
     if name not in RECIPES:
         raise ValueError(f"unknown recipe {name!r}; choose from {sorted(RECIPES)}")
     recipe = dict(RECIPES[name])
+    recipe.pop("critic", None)
     by_dataset = recipe.pop("by_dataset", {}).get(dataset, {})
     fields = {**BASE, **recipe, **by_dataset, **(extra or {}), "dataset": dataset, "seed": seed}
     if steps is not None:
         fields["steps"] = steps
     return TrainConfig(**fields)
+
+
+def recipe_critic(name: str, steps: int | None = None) -> dict | None:
+    """The post-hoc critic of recipe `name`, or None: {"fit": fit_critic's keywords
+    (its "steps" replaced by `steps` if given), "quantile": rejection_sample's}."""
+    if name not in RECIPES:
+        raise ValueError(f"unknown recipe {name!r}; choose from {sorted(RECIPES)}")
+    critic = RECIPES[name].get("critic")
+    if critic is None:
+        return None
+    fit = {**critic["fit"], **({} if steps is None else {"steps": steps})}
+    return {"fit": fit, "quantile": critic["quantile"]}

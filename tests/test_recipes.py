@@ -1,7 +1,7 @@
 """ganbook.recipes: the named recipes build valid configs, with per-data-set overrides."""
 import pytest
 
-from ganbook.recipes import PUBLISHED, RECIPES, recipe_config
+from ganbook.recipes import PUBLISHED, RECIPES, recipe_config, recipe_critic
 
 
 @pytest.mark.parametrize("name", sorted(RECIPES))
@@ -21,8 +21,19 @@ def test_pacgan_packs_by_dataset_and_overrides_apply():
 
 
 def test_unknown_recipe_is_named():
-    with pytest.raises(ValueError, match=r"unknown recipe 'wgan'; choose from \["):
-        recipe_config("wgan", "ring", 0)
+    for build in (lambda: recipe_config("wgan", "ring", 0), lambda: recipe_critic("wgan")):
+        with pytest.raises(ValueError, match=r"unknown recipe 'wgan'; choose from \["):
+            build()
+
+
+def test_only_the_recommended_recipe_has_a_critic():
+    assert [name for name in RECIPES if recipe_critic(name)] == ["recommended"]
+    critic = recipe_critic("recommended")
+    assert set(critic) == {"fit", "quantile"} and 0 < critic["quantile"] <= 1
+    assert recipe_critic("recommended", steps=10)["fit"]["steps"] == 10
+    assert recipe_critic("recommended")["fit"] == critic["fit"]  # the override did not leak
+    # The critic's settings are not TrainConfig fields: recipe_config leaves them out.
+    assert recipe_config("recommended", "ring", 0).steps == RECIPES["recommended"]["steps"]
 
 
 def test_published_numbers_cover_both_datasets():

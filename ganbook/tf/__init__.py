@@ -3,6 +3,7 @@ from ganbook.config import TrainConfig
 from ganbook.history import TrainingDivergedError
 from ganbook.tf import losses
 from ganbook.tf.checkpoint import load_generator
+from ganbook.tf.critic import FourierCritic, critic_logits, fit_critic, rejection_sample
 from ganbook.tf.classifier import MnistClassifier, classify, fit_classifier, load_classifier
 from ganbook.tf.device import describe_device, pick_device
 from ganbook.tf.models import (ConditionalDiscriminator, ConditionalGenerator,
@@ -17,6 +18,7 @@ FRAMEWORK = "tf"
 
 __all__ = [
     "ConditionalDiscriminator", "ConditionalGenerator", "DCGANDiscriminator", "DCGANGenerator",
+    "FourierCritic", "critic_logits", "fit_critic", "rejection_sample",
     "FRAMEWORK", "MLPDiscriminator", "MLPGenerator", "MnistClassifier", "PackedDiscriminator", "SRGenerator", "TrainConfig",
     "Trainer", "TrainingDivergedError", "build_models", "classify", "count_params", "dcgan_init",
     "describe_device", "fit_classifier", "layer_shapes", "load_classifier", "load_generator", "losses", "pick_device", "recalibrate_batchnorm", "sample",

@@ -3,6 +3,7 @@ from ganbook.config import TrainConfig
 from ganbook.history import TrainingDivergedError
 from ganbook.torch import losses
 from ganbook.torch.checkpoint import load_generator
+from ganbook.torch.critic import FourierCritic, critic_logits, fit_critic, rejection_sample
 from ganbook.torch.classifier import MnistClassifier, classify, fit_classifier, load_classifier
 from ganbook.torch.device import describe_device, pick_device
 from ganbook.torch.models import (ConditionalDiscriminator, ConditionalGenerator,
@@ -17,6 +18,7 @@ FRAMEWORK = "torch"
 
 __all__ = [
     "ConditionalDiscriminator", "ConditionalGenerator", "DCGANDiscriminator", "DCGANGenerator",
+    "FourierCritic", "critic_logits", "fit_critic", "rejection_sample",
     "FRAMEWORK", "MLPDiscriminator", "MLPGenerator", "MnistClassifier", "PackedDiscriminator", "SRGenerator", "TrainConfig",
     "Trainer", "TrainingDivergedError", "build_models", "classify", "count_params", "dcgan_init",
     "describe_device", "fit_classifier", "layer_shapes", "load_classifier", "load_generator", "losses", "pick_device", "recalibrate_batchnorm", "sample",

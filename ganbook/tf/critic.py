@@ -1,0 +1,76 @@
+"""The post-hoc critic for flat data and rejection sampling with it (TensorFlow; mirror of ganbook/torch/critic.py).
+
+ganbook/critic.py says what they do and why.
+"""
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers
+
+from ganbook.critic import accept_reject, check_flat, fourier_frequencies
+from ganbook.tf.losses import d_loss_bce
+from ganbook.tf.models import TORCH_LIKE, _init, _mlp
+from ganbook.tf.sampling import sample
+
+
+class FourierCritic(keras.Model):
+    """x (N, in_dim) -> logits (N, 1), as ganbook.torch.critic.FourierCritic (the same
+    frequencies for the same seed)."""
+
+    def __init__(self, in_dim=2, features=128, scale=3.0, hidden=(256, 256), seed=0):
+        super().__init__()
+        self.freqs = tf.constant(fourier_frequencies(in_dim, features, scale, seed))
+        self.net = keras.Sequential(
+            [keras.Input((2 * features,))] + _mlp([2 * features, *hidden])
+            + [layers.Dense(1, kernel_initializer=_init(TORCH_LIKE))])
+
+    def call(self, x, training=False):
+        phase = 2 * np.pi * tf.matmul(tf.cast(x, tf.float32), self.freqs)
+        return self.net(tf.concat([tf.sin(phase), tf.cos(phase)], axis=1), training=training)
+
+
+def fit_critic(G, x, steps: int = 1500, batch_size: int = 1024, lr: float = 1e-3,
+               seed: int = 0, **critic_kwargs):
+    """Train a FourierCritic on real flat data x (N, d) against samples of the frozen G,
+    as ganbook.torch.critic.fit_critic does. Returns (critic, history {"step", "loss"}).
+    """
+    if hasattr(G, "n_classes"):
+        raise ValueError("fit_critic takes an unconditional generator; this one is conditional")
+    real = check_flat(x)
+    keras.utils.set_random_seed(seed)
+    critic = FourierCritic(real.shape[1], seed=seed, **critic_kwargs)
+    decay = keras.optimizers.schedules.PolynomialDecay(lr, max(steps, 1), end_learning_rate=0.0)
+    opt = keras.optimizers.Adam(decay, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
+    real = tf.constant(real)
+    gen = tf.random.Generator.from_seed(seed)
+
+    @tf.function
+    def step_fn():
+        idx = gen.uniform([batch_size], 0, real.shape[0], dtype=tf.int32)
+        fake = G(gen.normal([batch_size, G.latent_dim]), training=False)
+        with tf.GradientTape() as tape:
+            loss = d_loss_bce(critic(tf.gather(real, idx), training=True), critic(fake, training=True))
+        opt.apply_gradients(zip(tape.gradient(loss, critic.trainable_weights), critic.trainable_weights))
+        return loss
+
+    losses = [step_fn() for _ in range(steps)]
+    values = tf.stack(losses).numpy().tolist() if losses else []
+    return critic, {"step": list(range(1, steps + 1)), "loss": values}
+
+
+def critic_logits(critic, x, batch_size: int = 10_000) -> np.ndarray:
+    """The critic's logits, log p_data / p_G, for flat x (N, d) -> float32 (N,)."""
+    x = check_flat(x)
+    out = [critic(x[i:i + batch_size], training=False).numpy().reshape(-1) for i in range(0, len(x), batch_size)]
+    return np.concatenate(out)
+
+
+def rejection_sample(G, critic, n: int, seed: int = 0, quantile: float = 0.99):
+    """n samples of G kept by the critic's density ratio (ganbook.critic.accept_reject).
+
+    Returns (samples float32 (n, d), acceptance rate).
+    """
+    return accept_reject(lambda m, s: sample(G, m, seed=s), lambda x: critic_logits(critic, x),
+                         n, seed=seed, quantile=quantile)

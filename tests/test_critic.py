@@ -88,6 +88,8 @@ def test_fit_critic_names_bad_input(fw):
     gb = backend(fw)
     with pytest.raises(ValueError, match=r"flat data \(N, d\)"):
         gb.fit_critic(gb.toy_generator(), np.zeros((4, 28, 28, 1), np.float32), steps=1)
+    with pytest.raises(ValueError, match="steps must be a positive integer"):
+        gb.fit_critic(gb.toy_generator(), np.zeros((4, 2), np.float32), steps=0)
     with pytest.raises(ValueError, match="unconditional"):
         gb.fit_critic(gb.ConditionalGenerator(), np.zeros((4, 784), np.float32), steps=1)
 

@@ -38,10 +38,12 @@ def fit_critic(G, x, steps: int = 1500, batch_size: int = 1024, lr: float = 1e-3
     """
     if hasattr(G, "n_classes"):
         raise ValueError("fit_critic takes an unconditional generator; this one is conditional")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be a positive integer, got {steps!r}")
     real = check_flat(x)
     keras.utils.set_random_seed(seed)
     critic = FourierCritic(real.shape[1], seed=seed, **critic_kwargs)
-    decay = keras.optimizers.schedules.PolynomialDecay(lr, max(steps, 1), end_learning_rate=0.0)
+    decay = keras.optimizers.schedules.PolynomialDecay(lr, steps, end_learning_rate=0.0)
     opt = keras.optimizers.Adam(decay, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
     real = tf.constant(real)
     gen = tf.random.Generator.from_seed(seed)
@@ -56,7 +58,7 @@ def fit_critic(G, x, steps: int = 1500, batch_size: int = 1024, lr: float = 1e-3
         return loss
 
     losses = [step_fn() for _ in range(steps)]
-    values = tf.stack(losses).numpy().tolist() if losses else []
+    values = tf.stack(losses).numpy().tolist()
     return critic, {"step": list(range(1, steps + 1)), "loss": values}
 
 

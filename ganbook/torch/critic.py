@@ -46,6 +46,8 @@ def fit_critic(G, x, steps: int = 1500, batch_size: int = 1024, lr: float = 1e-3
     """
     if hasattr(G, "n_classes"):
         raise ValueError("fit_critic takes an unconditional generator; this one is conditional")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be a positive integer, got {steps!r}")
     real = check_flat(x)
     seed_everything(seed)
     device = _device_of(G)
@@ -68,7 +70,7 @@ def fit_critic(G, x, steps: int = 1500, batch_size: int = 1024, lr: float = 1e-3
         decay.step()
         losses.append(loss.detach())
     G.train(was_training)
-    values = torch.stack(losses).cpu().tolist() if losses else []
+    values = torch.stack(losses).cpu().tolist()
     return critic.eval(), {"step": list(range(1, steps + 1)), "loss": values}
 
 

@@ -248,3 +248,27 @@ def test_packing_groups_the_same_samples(shape):
 def test_pack_must_divide_the_batch():
     with pytest.raises(ValueError, match="batch_size 64 is not a multiple of pack 3"):
         TrainConfig(model="toy", dataset="ring", batch_size=64, pack=3)
+
+
+def _dense_layers(fw, model):
+    """(fan_in, bias as NumPy) of every fully connected layer of a model."""
+    if fw == "torch":
+        import torch
+        return [(m.in_features, m.bias.detach().numpy()) for m in model.modules() if isinstance(m, torch.nn.Linear)]
+    import keras
+    return [(layer.kernel.shape[0], layer.bias.numpy()) for layer in model._flatten_layers(include_self=False)
+            if isinstance(layer, keras.layers.Dense)]
+
+
+@pytest.mark.parametrize("fw", ["torch", "tf"])
+def test_mlp_biases_start_as_pytorchs_linear(fw):
+    # PyTorch's Linear draws its bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)); Keras starts at 0.
+    # A toy generator whose biases are all 0 maps rays of noise to rays through the origin,
+    # and on the grid that made the TF runs collapse where the PyTorch ones did not.
+    layers = _dense_layers(fw, backend(fw).toy_generator(hidden=(400, 400)))
+    assert len(layers) == 3
+    for fan_in, bias in layers:
+        bound = fan_in ** -0.5
+        assert np.abs(bias).max() <= bound and np.all(bias != 0)
+        if len(bias) >= 100:
+            assert bias.std() > 0.4 * bound  # uniform on (-bound, bound): std = bound / sqrt(3)

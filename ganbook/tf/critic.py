@@ -7,11 +7,10 @@ from __future__ import annotations
 import keras
 import numpy as np
 import tensorflow as tf
-from keras import layers
 
 from ganbook.critic import accept_reject, check_flat, fourier_frequencies
 from ganbook.tf.losses import d_loss_bce
-from ganbook.tf.models import TORCH_LIKE, _init, _mlp
+from ganbook.tf.models import _dense, _mlp
 from ganbook.tf.sampling import sample
 
 
@@ -24,7 +23,7 @@ class FourierCritic(keras.Model):
         self.freqs = tf.constant(fourier_frequencies(in_dim, features, scale, seed))
         self.net = keras.Sequential(
             [keras.Input((2 * features,))] + _mlp([2 * features, *hidden])
-            + [layers.Dense(1, kernel_initializer=_init(TORCH_LIKE))])
+            + [_dense(1, hidden[-1])])
 
     def call(self, x, training=False):
         phase = 2 * np.pi * tf.matmul(tf.cast(x, tf.float32), self.freqs)

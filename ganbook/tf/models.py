@@ -24,14 +24,22 @@ def _init(name):
     return keras.initializers.VarianceScaling(1.0 / 3.0, "fan_in", "uniform")
 
 
+def _dense(units, fan_in: int, init=TORCH_LIKE, **kwargs):
+    """Dense(units) on fan_in inputs, initialised as PyTorch's Linear(fan_in, units) (TORCH_LIKE:
+    weights and bias U(+-1/sqrt(fan_in))) or as the DCGAN paper's ("dcgan": N(0, 0.02), bias 0)."""
+    bound = fan_in ** -0.5
+    bias = keras.initializers.RandomUniform(-bound, bound) if init == TORCH_LIKE else "zeros"
+    return layers.Dense(units, kernel_initializer=_init(init), bias_initializer=bias, **kwargs)
+
+
 def _maybe_sn(layer, on: bool):
     return layers.SpectralNormalization(layer) if on else layer
 
 
 def _mlp(sizes, spectral_norm=False, dropout=0.0, init=TORCH_LIKE):
     out = []
-    for b in sizes[1:]:
-        out += [_maybe_sn(layers.Dense(b, kernel_initializer=_init(init)), spectral_norm),
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        out += [_maybe_sn(_dense(b, a, init), spectral_norm),
                 layers.LeakyReLU(SLOPE)]
         if dropout:
             out.append(layers.Dropout(dropout))
@@ -50,7 +58,7 @@ class MLPGenerator(keras.Model):
         self.latent_dim = latent_dim
         self.net = keras.Sequential(
             [keras.Input((latent_dim,))] + _mlp([latent_dim, *hidden])
-            + [layers.Dense(out_dim, activation=out_activation, kernel_initializer=_init(TORCH_LIKE))])
+            + [_dense(out_dim, hidden[-1], activation=out_activation)])
 
     def call(self, z, training=False):
         return self.net(z, training=training)
@@ -64,7 +72,7 @@ class MLPDiscriminator(keras.Model):
         super().__init__()
         self.net = keras.Sequential(
             [keras.Input((in_dim,))] + _mlp([in_dim, *hidden], spectral_norm, dropout)
-            + [_maybe_sn(layers.Dense(1, kernel_initializer=_init(TORCH_LIKE)), spectral_norm)])
+            + [_maybe_sn(_dense(1, hidden[-1]), spectral_norm)])
 
     def call(self, x, training=False):
         return self.net(x, training=training)
@@ -191,7 +199,7 @@ class ConditionalDiscriminator(keras.Model):
         super().__init__()
         self.n_classes = n_classes
         self.features = keras.Sequential([keras.Input((in_dim,))] + _mlp([in_dim, *hidden], spectral_norm, dropout))
-        self.out = _maybe_sn(layers.Dense(1, kernel_initializer=_init(TORCH_LIKE)), spectral_norm)
+        self.out = _maybe_sn(_dense(1, hidden[-1]), spectral_norm)
         self.out.build((None, hidden[-1]))
         self.embed = layers.Embedding(n_classes, hidden[-1],
                                       embeddings_initializer=keras.initializers.RandomNormal(0, EMBED_STD))

@@ -69,8 +69,9 @@ def _before_critic(record: dict, dataset: str, recipe: str) -> dict | None:
     return row
 
 
-def mode_coverage_table(record: dict) -> str:
-    """ganbook's recipes beside the published numbers, per data set (mean ± standard error)."""
+def mode_coverage_table(record: dict, published: bool = True) -> str:
+    """ganbook's recipes beside the published numbers (unless published=False), per data set
+    (mean ± standard error)."""
     lines = ["| data | recipe or source | seeds | modes | high quality (%) | reverse KL | runs with all modes "
              "| s per run |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -86,7 +87,7 @@ def mode_coverage_table(record: dict) -> str:
                              f"| {len(row['seeds'])} | {_mean_se(raw, 'modes', 1, 1)} "
                              f"| {_mean_se(raw, 'high_quality', 100, 1)} | {_mean_se(raw, 'reverse_kl', 1, 3)} "
                              f"| {raw['all_modes_runs']}/{len(row['seeds'])} | - |")
-        for pub in (p for p in record["published"] if p["dataset"] == dataset):
+        for pub in (p for p in record["published"] if p["dataset"] == dataset and published):
             kl = "-" if pub["reverse_kl"] is None else f"{pub['reverse_kl']:.2f}"
             lines.append(f"| {dataset} ({k}) | published: {pub['source']} | - | {pub['modes']:.1f} "
                          f"| {pub['high_quality'] * 100:.1f} | {kl} | - | - |")
@@ -97,6 +98,11 @@ def mode_coverage_table(record: dict) -> str:
                   f"CPUs; {versions}; measured {record['date'][:10]}. "
                   + _commands(record)]
     return "\n".join(lines) + "\n"
+
+
+def mode_coverage_table_other_backend(record: dict) -> str:
+    """The same table for a run in the other framework, without the published rows."""
+    return mode_coverage_table(record, published=False)
 
 
 def mnist_quality_table(record: dict) -> str:
@@ -214,6 +220,8 @@ TABLES = {
                                                               throughput_table),
     ROOT / "experiments" / "results" / "mode_coverage.json": (BOOK / "06_challenges" / "mode_coverage_table.md",
                                                               mode_coverage_table),
+    ROOT / "experiments" / "results" / "mode_coverage-tf.json": (BOOK / "06_challenges" / "mode_coverage_table_tf.md",
+                                                                 mode_coverage_table_other_backend),
     ROOT / "experiments" / "results" / "mnist_dcgan-tf.json": (BOOK / "04_mnist" / "dcgan_quality.md",
                                                                mnist_quality_table),
     ROOT / "experiments" / "results" / "mnist_dcgan-tf-tutorial.json": (

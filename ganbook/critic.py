@@ -69,7 +69,7 @@ def accept_reject(draw: Callable[[int, int], np.ndarray], log_ratio: Callable[[n
     if not 0.0 < quantile <= 1.0:
         raise ValueError(f"quantile must be in (0, 1], got {quantile!r}; 0.99 keeps ~1 in 50 to 1 in 5")
     max_draws = 1000 * n + pool if max_draws is None else max_draws
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng([seed, 1])  # not default_rng(seed): that stream drew the first pool's codes
     kept, n_kept, drawn, threshold = [], 0, 0, None
     while n_kept < n:
         if drawn >= max_draws:

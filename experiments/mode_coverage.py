@@ -49,14 +49,19 @@ def set_threads(framework: str, threads: int) -> None:
         tf.config.threading.set_inter_op_parallelism_threads(threads)
 
 
+def backend(framework: str):
+    """ganbook's `framework` backend module, ganbook.torch or ganbook.tf."""
+    return importlib.import_module(f"ganbook.{framework}")
+
+
 def trainer_class(framework: str):
     """The Trainer of ganbook's `framework` backend ("torch" or "tf")."""
-    return importlib.import_module(f"ganbook.{framework}").Trainer
+    return backend(framework).Trainer
 
 
 def train_and_score(config: TrainConfig, framework: str = "torch", critic: dict | None = None) -> dict:
     """Train one run (and its critic) and score 2,500 samples; returns the metrics, steps and wall seconds."""
-    gb = importlib.import_module(f"ganbook.{framework}")
+    gb = backend(framework)
     x, _ = training_data(config)
     centers, std = mixture_centers(config.dataset)
     start = time.perf_counter()

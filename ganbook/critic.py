@@ -43,6 +43,15 @@ def check_flat(x) -> np.ndarray:
     return x
 
 
+def check_fit(G, x, steps) -> np.ndarray:
+    """fit_critic's arguments checked (an unconditional G, steps >= 1, flat x): x as check_flat gives it."""
+    if hasattr(G, "n_classes"):
+        raise ValueError("fit_critic takes an unconditional generator; this one is conditional")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    return check_flat(x)
+
+
 def acceptance(log_ratio: np.ndarray, threshold: float) -> np.ndarray:
     """Acceptance probabilities min(1, exp(log_ratio - threshold)), (m,) -> (m,) in [0, 1]."""
     return np.exp(np.minimum(np.asarray(log_ratio, np.float64) - threshold, 0.0))

@@ -26,6 +26,7 @@ import sys
 import numpy as np
 
 from ganbook import classifier as spec
+from ganbook.latent import cycling_labels
 
 BACKENDS = ("torch", "tf")
 _ROOT_MODULES = {"torch": "torch", "keras": "tf", "tensorflow": "tf", "tf_keras": "tf"}
@@ -168,7 +169,7 @@ def _reference(gb, fw: str, root, batch_size: int) -> dict:
 
 def _draw(gb, G, n: int, seed: int, batch_size: int):
     """n samples from G (conditional G: labels 0..9 cycling) and the labels asked for."""
-    labels = np.arange(n) % G.n_classes if hasattr(G, "n_classes") else None
+    labels = cycling_labels(G, n)
     return gb.sample(G, n, labels=labels, seed=seed, batch_size=batch_size), labels
 
 

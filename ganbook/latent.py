@@ -1,4 +1,5 @@
-"""Paths through the latent space: interpolation between codes and random walks.
+"""Latent codes: the noise a generator is fed, and paths through the latent space
+(interpolation between codes and random walks).
 
 Framework-free (NumPy only). Feed the codes to a generator with
 ``gb.sample``-style calls after ``z.reshape(-1, latent_dim)``.
@@ -69,11 +70,21 @@ def latent_walk(latent_dim: int, n_rows: int = 4, steps: int = 10, seed: int = 0
     return np.stack([interpolate(z0, z1, steps, spherical) for z0, z1 in ends])
 
 
+def noise(n: int, latent_dim: int, seed: int | None = 0) -> np.ndarray:
+    """n standard normal codes, float32 (n, latent_dim), drawn with NumPy so that a
+    seed gives the same codes in both backends."""
+    return np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
+
+
+def cycling_labels(G, n: int) -> np.ndarray | None:
+    """For a conditional G (one with n_classes) the labels 0, 1, 2, ... cycling, int (n,);
+    None for an unconditional G."""
+    return np.arange(n) % G.n_classes if hasattr(G, "n_classes") else None
+
+
 def standing_codes(G, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray | None]:
-    """The fixed inputs `recalibrate_batchnorm` feeds G: n standard normal codes
-    float32 (n, G.latent_dim) drawn with `seed`, and for a conditional G (one with
-    n_classes) the labels 0, 1, 2, ... cycling (n,), else None."""
+    """The fixed inputs `recalibrate_batchnorm` feeds G: `noise(n, G.latent_dim, seed)`
+    and `cycling_labels(G, n)`."""
     if not isinstance(n, (int, np.integer)) or n < 2:
         raise ValueError(f"n must be an integer >= 2 (BatchNorm needs a batch), got {n!r}")
-    z = np.random.default_rng(seed).standard_normal((n, G.latent_dim)).astype(np.float32)
-    return z, (np.arange(n) % G.n_classes if hasattr(G, "n_classes") else None)
+    return noise(n, G.latent_dim, seed), cycling_labels(G, n)

@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from ganbook import checkpoints as ckpt_files
 from ganbook.history import append_rows, new_history
+from ganbook.latent import noise
 
 
 def ema_decay(ema: float, updates: int) -> float:
@@ -47,8 +48,7 @@ class TrainingLoop:
         self.samples: list[tuple[int, np.ndarray]] = []
         self.last_checkpoint = None
         self._standing_step = None  # the step at which G_ema's BatchNorm statistics were re-estimated
-        self.fixed_z = np.random.default_rng(config.seed + 1).standard_normal(
-            (config.n_samples, config.latent_dim)).astype(np.float32)
+        self.fixed_z = noise(config.n_samples, config.latent_dim, config.seed + 1)
         self.fixed_labels = np.arange(config.n_samples) % 10
 
     def fit(self, x, y=None, steps: int | None = None) -> dict:
@@ -101,8 +101,7 @@ class TrainingLoop:
 
     def generate(self, n: int = 64, labels=None, seed: int | None = 0) -> np.ndarray:
         """n samples from the current G (inference mode), float32 NumPy in the shared layout."""
-        z = np.random.default_rng(seed).standard_normal((n, self.config.latent_dim)).astype(np.float32)
-        return self._sample(z, labels)
+        return self._sample(noise(n, self.config.latent_dim, seed), labels)
 
     def last_checkpoint_step(self) -> int | None:
         return self.checkpoint.step_of(self.last_checkpoint) if self.last_checkpoint else None

@@ -57,12 +57,17 @@ PUBLISHED = {
 }
 
 
+def _recipe(name: str) -> dict:
+    """A shallow copy of RECIPES[name], or a ValueError naming the recipes there are."""
+    if name not in RECIPES:
+        raise ValueError(f"unknown recipe {name!r}; choose from {sorted(RECIPES)}")
+    return dict(RECIPES[name])
+
+
 def recipe_config(name: str, dataset: str, seed: int, steps: int | None = None,
                   extra: dict | None = None) -> TrainConfig:
     """The TrainConfig of recipe `name` on `dataset` with `seed` (and optional overrides)."""
-    if name not in RECIPES:
-        raise ValueError(f"unknown recipe {name!r}; choose from {sorted(RECIPES)}")
-    recipe = dict(RECIPES[name])
+    recipe = _recipe(name)
     recipe.pop("critic", None)
     by_dataset = recipe.pop("by_dataset", {}).get(dataset, {})
     fields = {**BASE, **recipe, **by_dataset, **(extra or {}), "dataset": dataset, "seed": seed}
@@ -74,9 +79,7 @@ def recipe_config(name: str, dataset: str, seed: int, steps: int | None = None,
 def recipe_critic(name: str, steps: int | None = None) -> dict | None:
     """The post-hoc critic of recipe `name`, or None: {"fit": fit_critic's keywords
     (its "steps" replaced by `steps` if given), "quantile": rejection_sample's}."""
-    if name not in RECIPES:
-        raise ValueError(f"unknown recipe {name!r}; choose from {sorted(RECIPES)}")
-    critic = RECIPES[name].get("critic")
+    critic = _recipe(name).get("critic")
     if critic is None:
         return None
     fit = {**critic["fit"], **({} if steps is None else {"steps": steps})}

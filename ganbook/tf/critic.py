@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganbook.critic import accept_reject, check_flat, fourier_frequencies
+from ganbook.critic import accept_reject, check_fit, check_flat, fourier_frequencies
 from ganbook.tf.losses import d_loss_bce
 from ganbook.tf.models import _dense, _mlp
 from ganbook.tf.sampling import sample
@@ -35,11 +35,7 @@ def fit_critic(G, x, steps: int = 1500, batch_size: int = 1024, lr: float = 1e-3
     """Train a FourierCritic on real flat data x (N, d) against samples of the frozen G,
     as ganbook.torch.critic.fit_critic does. Returns (critic, history {"step", "loss"}).
     """
-    if hasattr(G, "n_classes"):
-        raise ValueError("fit_critic takes an unconditional generator; this one is conditional")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    real = check_flat(x)
+    real = check_fit(G, x, steps)
     keras.utils.set_random_seed(seed)
     critic = FourierCritic(real.shape[1], seed=seed, **critic_kwargs)
     decay = keras.optimizers.schedules.PolynomialDecay(lr, steps, end_learning_rate=0.0)

@@ -5,7 +5,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganbook.latent import standing_codes
+from ganbook.latent import cycling_labels, noise, standing_codes
 
 
 def to_native(x: np.ndarray) -> np.ndarray:
@@ -26,12 +26,12 @@ def sample(G, n: int = 64, labels=None, seed: int | None = 0, z=None, batch_size
     G runs in inference mode (BatchNorm uses its moving averages), in batches of batch_size.
     """
     if z is None:
-        z = np.random.default_rng(seed).standard_normal((n, G.latent_dim)).astype(np.float32)
+        z = noise(n, G.latent_dim, seed)
     z = tf.cast(z, tf.float32)
     n = int(z.shape[0])
     conditional = hasattr(G, "n_classes")
     if conditional:
-        labels = np.arange(n) % G.n_classes if labels is None else np.asarray(labels)
+        labels = cycling_labels(G, n) if labels is None else np.asarray(labels)
     out = []
     for start in range(0, n, batch_size):
         zb = z[start:start + batch_size]

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ganbook.critic import accept_reject, check_flat, fourier_frequencies
+from ganbook.critic import accept_reject, check_fit, check_flat, fourier_frequencies
 from ganbook.seed import seed_everything
 from ganbook.torch.losses import d_loss_bce
 from ganbook.torch.models import _mlp
@@ -44,11 +44,7 @@ def fit_critic(G, x, steps: int = 1500, batch_size: int = 1024, lr: float = 1e-3
     0.999)) with the rate decayed linearly to 0. critic_kwargs go to FourierCritic.
     Returns (critic in eval mode on G's device, history {"step", "loss"}).
     """
-    if hasattr(G, "n_classes"):
-        raise ValueError("fit_critic takes an unconditional generator; this one is conditional")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    real = check_flat(x)
+    real = check_fit(G, x, steps)
     seed_everything(seed)
     device = _device_of(G)
     critic = FourierCritic(real.shape[1], seed=seed, **critic_kwargs).to(device)

@@ -5,7 +5,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ganbook.latent import standing_codes
+from ganbook.latent import cycling_labels, noise, standing_codes
 
 
 def to_native(x: np.ndarray) -> np.ndarray:
@@ -31,13 +31,13 @@ def sample(G, n: int = 64, labels=None, seed: int | None = 0, z=None, batch_size
     G runs in eval mode (BatchNorm uses its running averages), in batches of batch_size.
     """
     device = _device_of(G)
-    if z is None:  # drawn with NumPy, so a seed gives the same codes in both backends
-        z = np.random.default_rng(seed).standard_normal((n, G.latent_dim)).astype(np.float32)
+    if z is None:
+        z = noise(n, G.latent_dim, seed)
     z = torch.as_tensor(np.asarray(z, dtype=np.float32) if not torch.is_tensor(z) else z)
     n = len(z)
     conditional = hasattr(G, "n_classes")
     if conditional:
-        labels = np.arange(n) % G.n_classes if labels is None else np.asarray(labels)
+        labels = cycling_labels(G, n) if labels is None else np.asarray(labels)
         labels = torch.as_tensor(labels, dtype=torch.long)
     was_training = G.training
     G.eval()

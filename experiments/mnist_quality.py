@@ -86,14 +86,14 @@ def main(argv=None) -> None:
     gb = backend(args.framework, args.threads)
     config = TrainConfig(model="dcgan", steps=args.steps, progress=False, log_every=100,
                          **parse_set(args.set))
-    images, _, data = training_digits()
+    images, labels, data = training_digits()
     x = scale(images)[..., None]
     trainer = gb.Trainer(config)
     curve, ceiling, train_s = [], None, 0.0
     for step in range(args.eval_every, args.steps + args.eval_every, args.eval_every):
         step = min(step, args.steps)
         start = time.perf_counter()
-        trainer.fit(x, steps=step)
+        trainer.fit(x, labels if config.conditional else None, steps=step)
         train_s += time.perf_counter() - start
         report = evaluate(trainer.generator, n=args.n_eval, framework=args.framework)
         ceiling = {key: report["real"][key] for key in METRICS}

@@ -139,7 +139,7 @@ def _cmd_train(args, parser) -> int:
     say(f"ganbook train: {args.framework} on {gb.describe_device(trainer.device)}{parallel}; "
         + (f"resumed at step {trainer.step}" if resumed else "new run"), flush=True)
     x, y = training_data(config, split=args.split, root=args.data_root)
-    trainer.fit(x, y if config.model == "conditional" else None)
+    trainer.fit(x, y if config.conditional else None)
     if main:
         _write_json(out / "history.json", trainer.history)
     say(f"ganbook train: done at step {trainer.step}; checkpoint {trainer.last_checkpoint}")

@@ -37,7 +37,9 @@ class TrainConfig:
 
     model: "mlp" (fully connected, MNIST), "dcgan", "toy" (small MLP for 1-D/2-D
         data) or "conditional" (label-conditioned MLP).
-    model_kwargs: extra constructor arguments of the models, e.g. {"image_size": 32}.
+    model_kwargs: extra constructor arguments of the models, e.g. {"image_size": 32};
+        ganbook.model_options lists each model's. {"n_classes": 10} makes the DCGAN
+        class-conditional (G and D take labels; fit(x, y)).
     loss: "nonsaturating", "minimax" (saturating G loss), "lsgan", "wgan" or "hinge".
     gp_weight: WGAN-GP gradient penalty weight (10 in the paper); 0 disables.
     r1_weight: gamma of the R1 penalty on real data; 0 disables.
@@ -130,8 +132,16 @@ class TrainConfig:
         need(len(self.betas) == 2, f"betas must be two numbers, got {self.betas!r}")
         need(self.batch_size % self.pack == 0,
              f"batch_size {self.batch_size} is not a multiple of pack {self.pack}")
-        need(self.pack == 1 or self.model != "conditional",
-             "pack > 1 is not supported for the conditional model (its labels are per sample)")
+        n_classes = self.model_kwargs.get("n_classes", 0)
+        need(self.model != "dcgan" or (isinstance(n_classes, int) and n_classes >= 0),
+             f"model_kwargs n_classes must be an integer >= 0 (0: unconditional), got {n_classes!r}")
+        need(self.pack == 1 or not self.conditional,
+             "pack > 1 is not supported for a conditional model (its labels are per sample)")
+
+    @property
+    def conditional(self) -> bool:
+        """Whether G and D take class labels: model "conditional", or "dcgan" with n_classes > 0."""
+        return self.model == "conditional" or (self.model == "dcgan" and bool(self.model_kwargs.get("n_classes")))
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)

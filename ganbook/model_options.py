@@ -9,7 +9,7 @@ MODEL_KWARGS = {
     "mlp": {"g_hidden": (128, 256, 512, 1024), "d_hidden": (1024, 512, 256, 128),
             "dropout": 0.0, "spectral_norm": False},
     "dcgan": {"channels": 1, "image_size": 28, "dropout": 0.3, "spectral_norm": False,
-              "d_widths": (64, 128), "d_dense": 0, "d_batchnorm": False},
+              "d_widths": (64, 128), "d_dense": 0, "d_batchnorm": False, "n_classes": 0},
     "toy": {"g_hidden": (128, 128), "d_hidden": (128, 128), "spectral_norm": False},
     "conditional": {"n_classes": 10, "dropout": 0.3, "spectral_norm": False},
 }
@@ -31,12 +31,14 @@ def model_arguments(config) -> tuple[str, dict, str, dict]:
     kw = {**allowed, **config.model_kwargs}
     z, sn, pack = config.latent_dim, kw["spectral_norm"], config.pack
     if config.model == "dcgan":
-        size, channels = kw["image_size"], kw["channels"]
-        return ("DCGANGenerator", dict(latent_dim=z, channels=channels, image_size=size),
-                "DCGANDiscriminator", dict(channels=channels * pack, image_size=size,
-                                           dropout=kw["dropout"], spectral_norm=sn,
-                                           widths=tuple(kw["d_widths"]), dense=kw["d_dense"],
-                                           batchnorm=kw["d_batchnorm"]))
+        size, channels, n_classes = kw["image_size"], kw["channels"], kw["n_classes"]
+        g_kwargs = dict(latent_dim=z, channels=channels, image_size=size)
+        d_kwargs = dict(channels=channels * pack, image_size=size, dropout=kw["dropout"], spectral_norm=sn,
+                        widths=tuple(kw["d_widths"]), dense=kw["d_dense"], batchnorm=kw["d_batchnorm"])
+        if n_classes:  # class-conditional: the label's embedding in G, a projection in D
+            return ("ConditionalDCGANGenerator", dict(g_kwargs, n_classes=n_classes),
+                    "ConditionalDCGANDiscriminator", dict(d_kwargs, n_classes=n_classes))
+        return "DCGANGenerator", g_kwargs, "DCGANDiscriminator", d_kwargs
     dim = sample_shape(config)[0]
     if config.model == "mlp":
         return ("MLPGenerator", dict(latent_dim=z, hidden=tuple(kw["g_hidden"]), out_dim=dim),

@@ -49,6 +49,8 @@ CONFIGS = [
     dict(model="toy", dataset="ring", latent_dim=2),
     dict(model="toy", dataset="bimodal", latent_dim=1),
     dict(model="conditional", dataset="mnist"),
+    dict(model="dcgan", dataset="mnist", model_kwargs={"n_classes": 10}),
+    dict(model="dcgan", dataset="mnist", model_kwargs={"n_classes": 10, "d_dense": 256, "d_batchnorm": True}),
 ]
 
 
@@ -132,6 +134,35 @@ def test_dcgan_discriminator_batchnorm():
         whole, half = run(D, native, True)[:4], run(D, native[:4], True)
         assert not np.allclose(whole, half, atol=1e-6)
         np.testing.assert_allclose(run(D, native, False)[:4], run(D, native[:4], False), atol=1e-5)
+
+
+@pytest.mark.parametrize("dense", [0, 32])
+def test_conditional_dcgan_projects_the_label(dense):
+    """The conditional DCGAN's D adds e(y).h to its body's logit of the same features h: with
+    the label embedding zeroed it is the body's logit; the label changes D's and G's outputs."""
+    import torch
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
+    z = rng.standard_normal((4, 100)).astype("float32")
+    y, other = np.array([0, 1, 2, 3]), np.array([5, 6, 7, 8])
+    Dt = gt.ConditionalDCGANDiscriminator(n_classes=10, dense=dense, dropout=0.0).eval()
+    Df = gf.ConditionalDCGANDiscriminator(n_classes=10, dense=dense, dropout=0.0)
+    Gt, Gf = gt.ConditionalDCGANGenerator().eval(), gf.ConditionalDCGANGenerator()
+    xt, zt = torch.as_tensor(gt.to_native(x)), torch.as_tensor(z)
+    t = {"D": lambda y: Dt(xt, torch.as_tensor(y)).detach().numpy(),
+         "G": lambda y: Gt(zt, torch.as_tensor(y)).detach().numpy(),
+         "h": Dt.body.features(xt).detach().numpy(), "body": Dt.body(xt).detach().numpy()}
+    f = {"D": lambda y: Df(x, y).numpy(), "G": lambda y: Gf(z, y).numpy(),
+         "h": Df.body.features(x).numpy(), "body": Df.body(x).numpy()}
+    assert t["h"].shape == f["h"].shape == (4, dense or 7 * 7 * 128)
+    for out in (t, f):
+        for net in ("D", "G"):
+            assert not np.allclose(out[net](y), out[net](other))
+    with torch.no_grad():
+        Dt.embed.weight.zero_()
+    Df.embed.embeddings.assign(np.zeros((10, Df.body.n_features), "float32"))
+    np.testing.assert_allclose(t["D"](y), t["body"], atol=1e-6)
+    np.testing.assert_allclose(f["D"](y), f["body"], atol=1e-6)
 
 
 def test_bad_image_size():

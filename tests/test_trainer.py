@@ -211,6 +211,22 @@ def test_load_generator_and_sample_in_one_line(fw, tmp_path):
 
 
 @each_backend
+def test_conditional_dcgan_checkpoint_round_trip(fw, tmp_path):
+    """A conditional DCGAN saved and loaded draws the same digits for the same labels (the
+    default: 0, 1, 2, ... cycling), and labels change them."""
+    config = TrainConfig(model_kwargs={"n_classes": 10, "d_dense": 16, "d_batchnorm": True}, batch_size=8,
+                         ema=0.9, progress=False)
+    x = np.random.default_rng(0).uniform(-1, 1, (32, 28, 28, 1)).astype(np.float32)
+    trainer = backend(fw).Trainer(config, out_dir=tmp_path)
+    trainer.fit(x, np.arange(32) % 10, steps=3)
+    gb = backend(fw)
+    G = gb.load_generator(tmp_path)
+    samples = gb.sample(G, 10, seed=7)
+    np.testing.assert_allclose(samples, trainer.generate(10, seed=7), rtol=1e-4, atol=1e-5)
+    assert not np.allclose(samples, gb.sample(G, 10, seed=7, labels=np.full(10, 3)), atol=1e-4)
+
+
+@each_backend
 def test_nan_stops_and_keeps_last_good_checkpoint(fw, tmp_path):
     trainer, x = _toy(fw, out_dir=tmp_path)
     trainer.fit(x, steps=5)
@@ -271,8 +287,8 @@ def test_fp16_needs_a_gpu(fw):
 
 @each_backend
 def test_dcgan_and_conditional_on_real_digits(fw, data_root):
-    for model in ("dcgan", "conditional"):
-        config = TrainConfig(model=model, dataset="mnist", batch_size=16, sample_every=2,
+    for model, kwargs in (("dcgan", {}), ("conditional", {}), ("dcgan", {"n_classes": 10})):
+        config = TrainConfig(model=model, dataset="mnist", batch_size=16, sample_every=2, model_kwargs=kwargs,
                              n_samples=8, progress=False, log_every=1)
         x, y = training_data(config, split="test", root=data_root)
         seen = []
@@ -291,6 +307,19 @@ def test_conditional_needs_labels(fw):
     trainer = backend(fw).Trainer(TrainConfig(model="conditional", dataset="mnist", progress=False))
     with pytest.raises(ValueError, match=r"a conditional model needs labels: fit\(x, y\)"):
         trainer.fit(np.zeros((300, 784), np.float32))
+    trainer = backend(fw).Trainer(TrainConfig(model_kwargs={"n_classes": 10}, progress=False))
+    with pytest.raises(ValueError, match=r"a conditional model needs labels: fit\(x, y\)"):
+        trainer.fit(np.zeros((300, 28, 28, 1), np.float32))
+
+
+def test_conditional_dcgan_config():
+    assert TrainConfig(model_kwargs={"n_classes": 10}).conditional
+    assert TrainConfig(model="conditional").conditional
+    assert not TrainConfig().conditional and not TrainConfig(model_kwargs={"n_classes": 0}).conditional
+    with pytest.raises(ValueError, match="n_classes must be an integer >= 0"):
+        TrainConfig(model_kwargs={"n_classes": -1})
+    with pytest.raises(ValueError, match="pack > 1 is not supported for a conditional model"):
+        TrainConfig(model_kwargs={"n_classes": 10}, pack=2, batch_size=64)
 
 
 @each_backend

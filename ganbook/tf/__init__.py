@@ -6,7 +6,8 @@ from ganbook.tf.checkpoint import load_generator
 from ganbook.tf.critic import FourierCritic, critic_logits, fit_critic, rejection_sample
 from ganbook.tf.classifier import MnistClassifier, classify, fit_classifier, load_classifier
 from ganbook.tf.device import describe_device, pick_device
-from ganbook.tf.models import (ConditionalDiscriminator, ConditionalGenerator,
+from ganbook.tf.models import (ConditionalDCGANDiscriminator, ConditionalDCGANGenerator,
+                               ConditionalDiscriminator, ConditionalGenerator,
                                DCGANDiscriminator, DCGANGenerator, MLPDiscriminator,
                                MLPGenerator, PackedDiscriminator, build_models, count_params, dcgan_init, layer_shapes,
                                toy_discriminator, toy_generator)
@@ -17,6 +18,7 @@ from ganbook.tf.trainer import Trainer
 FRAMEWORK = "tf"
 
 __all__ = [
+    "ConditionalDCGANDiscriminator", "ConditionalDCGANGenerator",
     "ConditionalDiscriminator", "ConditionalGenerator", "DCGANDiscriminator", "DCGANGenerator",
     "FourierCritic", "critic_logits", "fit_critic", "rejection_sample",
     "FRAMEWORK", "MLPDiscriminator", "MLPGenerator", "MnistClassifier", "PackedDiscriminator", "SRGenerator", "TrainConfig",

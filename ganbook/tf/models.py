@@ -155,6 +155,8 @@ class DCGANDiscriminator(keras.Model):
             return layers.Conv2D(c_out, 5, 2, padding="same", use_bias=bias,
                                  kernel_initializer=_init("dcgan"))
 
+        side = image_size // 4
+        self.n_features = dense or side * side * w2
         hidden = block(layers.Dense(dense, use_bias=not batchnorm, kernel_initializer=_init("dcgan")),
                        batchnorm) if dense else []
         self.net = keras.Sequential([
@@ -165,6 +167,18 @@ class DCGANDiscriminator(keras.Model):
             *hidden,
             _maybe_sn(layers.Dense(1, kernel_initializer=_init("dcgan")), spectral_norm),
         ])
+        self.built = True  # every weight exists now (keras.Input); a wrapper's first call would warn otherwise
+
+    def features(self, x, training=False):
+        """images -> the features h (N, n_features) that the logit weighs: the dense
+        layer's output, or the last convolution's output flattened."""
+        for layer in self.net.layers[:-1]:
+            x = layer(x, training=training)
+        return x
+
+    def logit(self, h):
+        """features h (N, n_features) -> logits (N, 1)."""
+        return self.net.layers[-1](h)
 
     def call(self, x, training=False):
         return self.net(x, training=training)
@@ -208,6 +222,42 @@ class ConditionalDiscriminator(keras.Model):
     def call(self, x, labels, training=False):
         h = self.features(x, training=training)
         return self.out(h) + keras.ops.sum(self.embed(labels) * h, axis=1, keepdims=True)
+
+
+class ConditionalDCGANGenerator(keras.Model):
+    """(z (N, latent_dim), labels (N,)) -> images (N, image_size, image_size, channels) in [-1, 1].
+
+    The label's learned embedding is concatenated to z, then a DCGANGenerator.
+    """
+
+    def __init__(self, latent_dim=100, n_classes=10, channels=1, image_size=28, embed_dim=50):
+        super().__init__()
+        self.latent_dim, self.n_classes = latent_dim, n_classes
+        self.embed = layers.Embedding(n_classes, embed_dim,
+                                      embeddings_initializer=keras.initializers.RandomNormal(0, 1))
+        self.embed.build((None,))
+        self.net = DCGANGenerator(latent_dim + embed_dim, channels, image_size)
+
+    def call(self, z, labels, training=False):
+        return self.net(keras.ops.concatenate([z, self.embed(labels)], axis=1), training=training)
+
+
+class ConditionalDCGANDiscriminator(keras.Model):
+    """(images (N, image_size, image_size, channels), labels (N,)) -> logits (N, 1): a
+    projection discriminator on a DCGANDiscriminator's features h, logit = w.h + b + e(y).h.
+    Keyword arguments other than n_classes are DCGANDiscriminator's."""
+
+    def __init__(self, n_classes=10, **dcgan_kwargs):
+        super().__init__()
+        self.n_classes = n_classes
+        self.body = DCGANDiscriminator(**dcgan_kwargs)
+        self.embed = layers.Embedding(n_classes, self.body.n_features,
+                                      embeddings_initializer=keras.initializers.RandomNormal(0, EMBED_STD))
+        self.embed.build((None,))
+
+    def call(self, x, labels, training=False):
+        h = self.body.features(x, training=training)
+        return self.body.logit(h) + keras.ops.sum(self.embed(labels) * h, axis=1, keepdims=True)
 
 
 def dcgan_init(model: keras.Model) -> keras.Model:

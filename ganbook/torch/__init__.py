@@ -6,7 +6,8 @@ from ganbook.torch.checkpoint import load_generator
 from ganbook.torch.critic import FourierCritic, critic_logits, fit_critic, rejection_sample
 from ganbook.torch.classifier import MnistClassifier, classify, fit_classifier, load_classifier
 from ganbook.torch.device import describe_device, pick_device
-from ganbook.torch.models import (ConditionalDiscriminator, ConditionalGenerator,
+from ganbook.torch.models import (ConditionalDCGANDiscriminator, ConditionalDCGANGenerator,
+                                  ConditionalDiscriminator, ConditionalGenerator,
                                   DCGANDiscriminator, DCGANGenerator, MLPDiscriminator,
                                   MLPGenerator, PackedDiscriminator, build_models, count_params, dcgan_init, layer_shapes,
                                   toy_discriminator, toy_generator)
@@ -17,6 +18,7 @@ from ganbook.torch.trainer import Trainer
 FRAMEWORK = "torch"
 
 __all__ = [
+    "ConditionalDCGANDiscriminator", "ConditionalDCGANGenerator",
     "ConditionalDiscriminator", "ConditionalGenerator", "DCGANDiscriminator", "DCGANGenerator",
     "FourierCritic", "critic_logits", "fit_critic", "rejection_sample",
     "FRAMEWORK", "MLPDiscriminator", "MLPGenerator", "MnistClassifier", "PackedDiscriminator", "SRGenerator", "TrainConfig",

@@ -140,15 +140,23 @@ class DCGANDiscriminator(nn.Module):
             *block(nn.Conv2d(channels, w1, 5, 2, padding=2), False, w1),
             *block(nn.Conv2d(w1, w2, 5, 2, padding=2, bias=not batchnorm), batchnorm, w2),
         )
-        features = side * side * w2
-        logit = _maybe_sn(nn.Linear(dense or features, 1), spectral_norm)
-        self.head = (nn.Sequential(*block(nn.Linear(features, dense, bias=not batchnorm), batchnorm, dense), logit)
-                     if dense else logit)
+        flat = side * side * w2
+        self.n_features = dense or flat
+        hidden = block(nn.Linear(flat, dense, bias=not batchnorm), batchnorm, dense) if dense else []
+        self.head = nn.Sequential(*hidden, _maybe_sn(nn.Linear(self.n_features, 1), spectral_norm))
         dcgan_init(self)
 
+    def features(self, x):
+        """images -> the features h (N, n_features) that the logit weighs: the dense
+        layer's output, or the last convolution's flattened channels-last as Keras does."""
+        return self.head[:-1](self.net(x).permute(0, 2, 3, 1).flatten(1))
+
+    def logit(self, h):
+        """features h (N, n_features) -> logits (N, 1)."""
+        return self.head[-1](h)
+
     def forward(self, x):
-        h = self.net(x).permute(0, 2, 3, 1).flatten(1)  # flatten channels-last, as Keras does
-        return self.head(h)
+        return self.logit(self.features(x))
 
 
 class ConditionalGenerator(nn.Module):
@@ -189,6 +197,42 @@ class ConditionalDiscriminator(nn.Module):
     def forward(self, x, labels):
         h = self.features(x)
         return self.out(h) + (self.embed(labels) * h).sum(1, keepdim=True)
+
+
+class ConditionalDCGANGenerator(nn.Module):
+    """(z (N, latent_dim), labels (N,)) -> images (N, channels, image_size, image_size) in [-1, 1].
+
+    The label's learned embedding is concatenated to z, then a DCGANGenerator.
+    """
+
+    def __init__(self, latent_dim=100, n_classes=10, channels=1, image_size=28, embed_dim=50):
+        super().__init__()
+        self.latent_dim, self.n_classes = latent_dim, n_classes
+        self.embed = nn.Embedding(n_classes, embed_dim)
+        self.net = DCGANGenerator(latent_dim + embed_dim, channels, image_size)
+
+    def forward(self, z, labels):
+        return self.net(torch.cat([z, self.embed(labels)], dim=1))
+
+
+class ConditionalDCGANDiscriminator(nn.Module):
+    """(images (N, channels, image_size, image_size), labels (N,)) -> logits (N, 1).
+
+    A projection discriminator (as ConditionalDiscriminator) on a DCGANDiscriminator's
+    features h: logit = w.h + b + e(y).h. Keyword arguments other than n_classes
+    are DCGANDiscriminator's.
+    """
+
+    def __init__(self, n_classes=10, **dcgan_kwargs):
+        super().__init__()
+        self.n_classes = n_classes
+        self.body = DCGANDiscriminator(**dcgan_kwargs)
+        self.embed = nn.Embedding(n_classes, self.body.n_features)
+        nn.init.normal_(self.embed.weight, 0.0, EMBED_STD)
+
+    def forward(self, x, labels):
+        h = self.body.features(x)
+        return self.body.logit(h) + (self.embed(labels) * h).sum(1, keepdim=True)
 
 
 @torch.no_grad()

@@ -105,14 +105,21 @@ def mode_coverage_table_other_backend(record: dict) -> str:
     return mode_coverage_table(record, published=False)
 
 
+FRAMEWORK_NAMES = {"torch": "PyTorch", "tf": "TensorFlow"}
+
+
 def mnist_quality_table(record: dict) -> str:
-    """Sample quality along one DCGAN run (experiments/mnist_quality.py), with the real ceiling."""
-    lines = ["| step | training time (s) | classifier score | FD | KID | precision | recall | classes |",
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    """Sample quality along one DCGAN run (experiments/mnist_quality.py), with the real ceiling;
+    for a conditional generator also how often the classifier names the class asked for."""
+    labelled = any(row.get("accuracy") is not None for row in record["curve"])
+    extra = " label accuracy |" if labelled else ""
+    lines = ["| step | training time (s) | classifier score | FD | KID | precision | recall | classes |" + extra,
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" + " ---: |" * labelled]
 
     def cells(row):
+        accuracy = f" {row['accuracy']:.1%} |" if labelled else ""
         return (f"{row['classifier_score'][0]:.2f} | {row['fd']:.1f} | {row['kid'][0]:.3f} "
-                f"| {row['precision']:.2f} | {row['recall']:.2f} | {row['classes']}/10 |")
+                f"| {row['precision']:.2f} | {row['recall']:.2f} | {row['classes']}/10 |" + accuracy)
 
     for row in record["curve"]:
         lines.append(f"| {row['step']:,} | {row['train_s']:.0f} | " + cells(row))
@@ -121,10 +128,11 @@ def mnist_quality_table(record: dict) -> str:
     versions = _versions(record)
     status = ("" if record["complete"] else
               f" The run was stopped at step {record['curve'][-1]['step']:,} of the {cfg['steps']:,} planned.")
-    lines += ["", f"{record['framework']} DCGAN, batch {cfg['batch_size']}, learning rates "
-                  f"{cfg['lr_g']:g} / {cfg['lr_d']:g}, trained on the {record['data']}; "
+    kind = "conditional DCGAN" if cfg["model_kwargs"].get("n_classes") else "DCGAN"
+    lines += ["", f"{FRAMEWORK_NAMES[record['framework']]} {kind}, seed {cfg['seed']}; settings other than "
+                  f"`TrainConfig`'s defaults: {_config_change(cfg, {})}. Trained on the {record['data']}; "
                   f"{record['n_eval']:,} samples per evaluation against {record['reference']}. "
-                  f"{record['hardware']['machine']}, {record['threads']} CPU threads (the machine was "
+                  f"{record['hardware']['machine']}, {record['threads']} CPU thread(s) (the machine was "
                   f"shared with other jobs, so times are upper bounds); {versions}; measured "
                   f"{record['date'][:10]}.{status} " + _commands(record)]
     return "\n".join(lines) + "\n"
@@ -138,7 +146,7 @@ def _config_change(cfg: dict, base: dict) -> str:
     base = {**TrainConfig().to_dict(), **base}  # fields newer than the baseline's file: defaults
     kw, base_kw = cfg["model_kwargs"], base["model_kwargs"]
     changes = [f"{k}={v}" for k, v in kw.items() if base_kw.get(k) != v]
-    changes += [f"{k}={cfg[k]}" for k in sorted(cfg) if k not in ("model_kwargs", "steps", "seed")
+    changes += [f"{k}={cfg[k]}" for k in sorted(cfg) if k not in ("model_kwargs", "steps", "seed", "progress", "log_every")
                 and cfg[k] != base[k]]
     return ", ".join(changes) or "none (the baseline)"
 
@@ -226,6 +234,10 @@ TABLES = {
                                                                mnist_quality_table),
     ROOT / "experiments" / "results" / "mnist_dcgan-tf-tutorial.json": (
         BOOK / "04_mnist" / "dcgan_quality_tutorial.md", mnist_quality_table),
+    ROOT / "experiments" / "results" / "mnist_cdcgan-torch.json": (
+        BOOK / "04_mnist" / "cdcgan_quality_torch.md", mnist_quality_table),
+    ROOT / "experiments" / "results" / "mnist_cdcgan-tf.json": (
+        BOOK / "04_mnist" / "cdcgan_quality_tf.md", mnist_quality_table),
     ROOT / "experiments" / "results" / "mnist_probes": (BOOK / "04_mnist" / "dcgan_probes.md",
                                                         mnist_probes_table),
     ROOT / "experiments" / "results" / "augmentation-torch.json": (BOOK / "05_applications" / "augmentation_table.md",

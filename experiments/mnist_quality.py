@@ -27,7 +27,8 @@ from ganbook.config import TrainConfig
 from ganbook.data import scale
 from ganbook.datasets import training_digits
 
-METRICS = ("classifier_score", "fd", "kid", "precision", "recall", "classes", "reverse_kl")
+# accuracy: how often the classifier names the class asked for (conditional G; None otherwise).
+METRICS = ("classifier_score", "fd", "kid", "precision", "recall", "classes", "reverse_kl", "accuracy")
 
 
 def parse_set(items: list[str]) -> dict:

@@ -3,6 +3,8 @@
     ganbook train --framework torch --dataset ring --steps 3000 --out runs/ring
     ganbook train --framework tf --model dcgan --dataset mnist --steps 5000 --out runs/dcgan \\
                   --checkpoint-every 500 --resume
+    ganbook train --framework torch --dataset mnist --model-kwargs '{"n_classes": 10}' ...
+                                                a class-conditional DCGAN
     ganbook sample --checkpoint runs/dcgan --n 64 --out grid.png
     ganbook evaluate --checkpoint runs/dcgan    metrics beside the real-data ceiling
     ganbook data --split all                    fetch (or find) and verify MNIST
@@ -34,6 +36,17 @@ def _integer_at_least(low: int, what: str):
     return parse
 
 
+def _json_object(text: str) -> dict:
+    """An argparse type: a JSON object, e.g. '{"n_classes": 10}'."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise argparse.ArgumentTypeError(f"must be a JSON object, e.g. '{{\"n_classes\": 10}}' ({e})") from None
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError(f"must be a JSON object, e.g. '{{\"n_classes\": 10}}', got {text}")
+    return value
+
+
 _positive = _integer_at_least(1, "positive")
 _nonnegative = _integer_at_least(0, "non-negative")
 
@@ -43,6 +56,9 @@ def _add_train(sub):
     p.add_argument("--framework", choices=["torch", "tf"], required=True)
     p.add_argument("--model", choices=MODELS, default=None,
                    help="default: toy for the mixtures, dcgan for mnist")
+    p.add_argument("--model-kwargs", type=_json_object, default={}, metavar="JSON",
+                   help="the networks' options (ganbook.model_options), e.g. "
+                        "'{\"d_dense\": 1024, \"n_classes\": 10}' for a class-conditional DCGAN")
     p.add_argument("--loss", choices=LOSSES, default="nonsaturating")
     p.add_argument("--dataset", choices=DATASETS, default="mnist")
     p.add_argument("--split", choices=["train", "test", "all"], default="train",
@@ -86,7 +102,8 @@ def _config_from(args) -> TrainConfig:
     toy = args.dataset in TOY_DATASETS
     base = TrainConfig()
     return TrainConfig(
-        model=args.model or ("toy" if toy else "dcgan"), dataset=args.dataset, loss=args.loss,
+        model=args.model or ("toy" if toy else "dcgan"), model_kwargs=args.model_kwargs,
+        dataset=args.dataset, loss=args.loss,
         steps=args.steps, seed=args.seed, n_critic=args.n_critic, gp_weight=args.gp_weight,
         update=args.update, pack=args.pack, lr_decay=args.lr_decay, sync_batchnorm=args.sync_batchnorm,
         ema=args.ema, augment=args.augment,
@@ -108,11 +125,12 @@ def _backend(framework: str):
 
 def _cmd_train(args, parser) -> int:
     from ganbook import checkpoints
-    from ganbook.datasets import check_pairing, training_data
+    from ganbook.datasets import training_data
+    from ganbook.model_options import model_arguments
 
     try:
         config = _config_from(args)
-        check_pairing(config)
+        model_arguments(config)  # the data set fits the model and model_kwargs are its options
     except ValueError as e:
         parser.error(str(e))
     out = Path(args.out)

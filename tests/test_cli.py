@@ -33,6 +33,14 @@ def _run(*args, timeout=300):
     (["train", "--framework", "torch", "--steps", "5", "--out", "x", "--model", "mlp", "--augment", "translation"],
      "augment='translation' moves images; it needs model='dcgan', not 'mlp'"),
     (["sample", "--checkpoint", "x", "--out", "grid.jpg"], "--out must name a .png file, got grid.jpg"),
+    (["train", "--framework", "torch", "--steps", "5", "--out", "x", "--model-kwargs", "n_classes=10"],
+     "argument --model-kwargs: must be a JSON object"),
+    (["train", "--framework", "torch", "--steps", "5", "--out", "x", "--model-kwargs", "[10]"],
+     "argument --model-kwargs: must be a JSON object"),
+    (["train", "--framework", "torch", "--steps", "5", "--out", "x", "--model-kwargs", '{"classes": 10}'],
+     "model_kwargs ['classes'] are not options of model 'dcgan'"),
+    (["train", "--framework", "torch", "--steps", "5", "--out", "x", "--model-kwargs", '{"n_classes": -1}'],
+     "n_classes must be an integer >= 0"),
 ])
 def test_bad_arguments_exit_2(args, message, capsys):
     with pytest.raises(SystemExit) as exit_info:
@@ -56,8 +64,9 @@ def test_missing_checkpoint_exits_1(tmp_path, capsys):
 
 @each_backend
 def test_train_then_sample_mnist(fw, tmp_path, data_root):
+    """A class-conditional DCGAN (the CLI passes the digits' labels) trained, saved and sampled."""
     out = tmp_path / "run"
-    result = _run("train", "--framework", fw, "--model", "mlp", "--dataset", "mnist", "--split", "test",
+    result = _run("train", "--framework", fw, "--model-kwargs", '{"n_classes": 10}', "--dataset", "mnist", "--split", "test",
                   "--data-root", str(data_root), "--steps", "4", "--batch-size", "32", "--out", str(out),
                   "--no-progress")
     assert result.returncode == 0, result.stderr

@@ -184,7 +184,23 @@ class DCGANDiscriminator(keras.Model):
         return self.net(x, training=training)
 
 
-class ConditionalGenerator(keras.Model):
+class _LabelledGenerator(keras.Model):
+    """(z (N, latent_dim), labels (N,)) -> make_net(latent_dim + embed_dim)(concat(z, e(labels))):
+    a learned label embedding e concatenated to z, as both conditional generators do."""
+
+    def __init__(self, latent_dim, n_classes, embed_dim, make_net):
+        super().__init__()
+        self.latent_dim, self.n_classes = latent_dim, n_classes
+        self.embed = layers.Embedding(n_classes, embed_dim,
+                                      embeddings_initializer=keras.initializers.RandomNormal(0, 1))
+        self.embed.build((None,))
+        self.net = make_net(latent_dim + embed_dim)
+
+    def call(self, z, labels, training=False):
+        return self.net(keras.ops.concatenate([z, self.embed(labels)], axis=1), training=training)
+
+
+class ConditionalGenerator(_LabelledGenerator):
     """(z (N, latent_dim), labels (N,)) -> x (N, out_dim) in [-1, 1].
 
     The label's learned embedding is concatenated to z, then an MLP as in MLPGenerator.
@@ -192,15 +208,7 @@ class ConditionalGenerator(keras.Model):
 
     def __init__(self, latent_dim=100, n_classes=10, hidden=(256, 512, 1024), out_dim=784,
                  embed_dim=50):
-        super().__init__()
-        self.latent_dim, self.n_classes = latent_dim, n_classes
-        self.embed = layers.Embedding(n_classes, embed_dim,
-                                      embeddings_initializer=keras.initializers.RandomNormal(0, 1))
-        self.embed.build((None,))
-        self.net = MLPGenerator(latent_dim + embed_dim, hidden, out_dim)
-
-    def call(self, z, labels, training=False):
-        return self.net(keras.ops.concatenate([z, self.embed(labels)], axis=1), training=training)
+        super().__init__(latent_dim, n_classes, embed_dim, lambda d: MLPGenerator(d, hidden, out_dim))
 
 
 class ConditionalDiscriminator(keras.Model):
@@ -224,22 +232,14 @@ class ConditionalDiscriminator(keras.Model):
         return self.out(h) + keras.ops.sum(self.embed(labels) * h, axis=1, keepdims=True)
 
 
-class ConditionalDCGANGenerator(keras.Model):
+class ConditionalDCGANGenerator(_LabelledGenerator):
     """(z (N, latent_dim), labels (N,)) -> images (N, image_size, image_size, channels) in [-1, 1].
 
     The label's learned embedding is concatenated to z, then a DCGANGenerator.
     """
 
     def __init__(self, latent_dim=100, n_classes=10, channels=1, image_size=28, embed_dim=50):
-        super().__init__()
-        self.latent_dim, self.n_classes = latent_dim, n_classes
-        self.embed = layers.Embedding(n_classes, embed_dim,
-                                      embeddings_initializer=keras.initializers.RandomNormal(0, 1))
-        self.embed.build((None,))
-        self.net = DCGANGenerator(latent_dim + embed_dim, channels, image_size)
-
-    def call(self, z, labels, training=False):
-        return self.net(keras.ops.concatenate([z, self.embed(labels)], axis=1), training=training)
+        super().__init__(latent_dim, n_classes, embed_dim, lambda d: DCGANGenerator(d, channels, image_size))
 
 
 class ConditionalDCGANDiscriminator(keras.Model):

@@ -159,7 +159,21 @@ class DCGANDiscriminator(nn.Module):
         return self.logit(self.features(x))
 
 
-class ConditionalGenerator(nn.Module):
+class _LabelledGenerator(nn.Module):
+    """(z (N, latent_dim), labels (N,)) -> make_net(latent_dim + embed_dim)(concat(z, e(labels))):
+    a learned label embedding e concatenated to z, as both conditional generators do."""
+
+    def __init__(self, latent_dim, n_classes, embed_dim, make_net):
+        super().__init__()
+        self.latent_dim, self.n_classes = latent_dim, n_classes
+        self.embed = nn.Embedding(n_classes, embed_dim)
+        self.net = make_net(latent_dim + embed_dim)
+
+    def forward(self, z, labels):
+        return self.net(torch.cat([z, self.embed(labels)], dim=1))
+
+
+class ConditionalGenerator(_LabelledGenerator):
     """(z (N, latent_dim), labels (N,)) -> x (N, out_dim) in [-1, 1].
 
     The label's learned embedding is concatenated to z, then an MLP as in MLPGenerator.
@@ -167,13 +181,7 @@ class ConditionalGenerator(nn.Module):
 
     def __init__(self, latent_dim=100, n_classes=10, hidden=(256, 512, 1024), out_dim=784,
                  embed_dim=50):
-        super().__init__()
-        self.latent_dim, self.n_classes = latent_dim, n_classes
-        self.embed = nn.Embedding(n_classes, embed_dim)
-        self.net = MLPGenerator(latent_dim + embed_dim, hidden, out_dim)
-
-    def forward(self, z, labels):
-        return self.net(torch.cat([z, self.embed(labels)], dim=1))
+        super().__init__(latent_dim, n_classes, embed_dim, lambda d: MLPGenerator(d, hidden, out_dim))
 
 
 class ConditionalDiscriminator(nn.Module):
@@ -199,20 +207,14 @@ class ConditionalDiscriminator(nn.Module):
         return self.out(h) + (self.embed(labels) * h).sum(1, keepdim=True)
 
 
-class ConditionalDCGANGenerator(nn.Module):
+class ConditionalDCGANGenerator(_LabelledGenerator):
     """(z (N, latent_dim), labels (N,)) -> images (N, channels, image_size, image_size) in [-1, 1].
 
     The label's learned embedding is concatenated to z, then a DCGANGenerator.
     """
 
     def __init__(self, latent_dim=100, n_classes=10, channels=1, image_size=28, embed_dim=50):
-        super().__init__()
-        self.latent_dim, self.n_classes = latent_dim, n_classes
-        self.embed = nn.Embedding(n_classes, embed_dim)
-        self.net = DCGANGenerator(latent_dim + embed_dim, channels, image_size)
-
-    def forward(self, z, labels):
-        return self.net(torch.cat([z, self.embed(labels)], dim=1))
+        super().__init__(latent_dim, n_classes, embed_dim, lambda d: DCGANGenerator(d, channels, image_size))
 
 
 class ConditionalDCGANDiscriminator(nn.Module):

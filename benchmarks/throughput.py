@@ -36,37 +36,41 @@ def fake_data(config, n=4096):
 # ---- plain loops ---------------------------------------------------------
 # One per framework and update rule; each returns step(i), one G step on batch i.
 
-def plain_torch(config, x):
+def plain_torch(config, x, device="cpu"):
     """alternating: the pytorch/examples DCGAN loop (BCEWithLogits, the D step's fakes
-    reused for the G step); simultaneous: one forward, both gradients, both updates."""
+    reused for the G step); simultaneous: one forward, both gradients, both updates.
+    As there, the data stay in host memory and each batch is copied to `device`.
+    step(i) returns the (D loss, G loss) tensors, not synchronised."""
     import torch
 
     from ganbook.torch import build_models, to_native
     torch.manual_seed(0)
-    G, D = build_models(config)
+    G, D = (m.to(device) for m in build_models(config))
     opt_g = torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=config.betas)
     opt_d = torch.optim.Adam(D.parameters(), lr=config.lr_d, betas=config.betas)
     bce = torch.nn.BCEWithLogitsLoss()
     data = torch.from_numpy(to_native(x))
     b = config.batch_size
-    ones, zeros = torch.ones(b, 1), torch.zeros(b, 1)
+    ones, zeros = torch.ones(b, 1, device=device), torch.zeros(b, 1, device=device)
 
     def alternating(i):
-        real = data[(i * b) % (len(data) - b):][:b]
+        real = data[(i * b) % (len(data) - b):][:b].to(device)
         D.zero_grad()
         err_real = bce(D(real), ones)
         err_real.backward()
-        fake = G(torch.randn(b, config.latent_dim))
+        fake = G(torch.randn(b, config.latent_dim, device=device))
         err_fake = bce(D(fake.detach()), zeros)
         err_fake.backward()
         opt_d.step()
         G.zero_grad()
-        bce(D(fake), ones).backward()
+        err_g = bce(D(fake), ones)
+        err_g.backward()
         opt_g.step()
+        return (err_real + err_fake).detach(), err_g.detach()
 
     def simultaneous(i):
-        real = data[(i * b) % (len(data) - b):][:b]
-        fake = G(torch.randn(b, config.latent_dim))
+        real = data[(i * b) % (len(data) - b):][:b].to(device)
+        fake = G(torch.randn(b, config.latent_dim, device=device))
         real_out, fake_out = D(real), D(fake)
         d_loss = bce(real_out, ones) + bce(fake_out, zeros)
         g_loss = bce(fake_out, ones)
@@ -76,12 +80,15 @@ def plain_torch(config, x):
             for p, g in zip(model.parameters(), grads):
                 p.grad = g
             opt.step()
+        return d_loss.detach(), g_loss.detach()
     return alternating if config.update == "alternating" else simultaneous
 
 
-def plain_tf(config, x):
+def plain_tf(config, x, device=None):
     """simultaneous: the TensorFlow DCGAN tutorial's train_step (one tf.function, two
-    tapes); alternating: the same style with a D step, then a G step on the updated D."""
+    tapes); alternating: the same style with a D step, then a G step on the updated D.
+    TensorFlow places the work on a GPU when there is one (`device` is unused).
+    step(i) returns the (D loss, G loss) tensors."""
     import keras
     import tensorflow as tf
 
@@ -105,6 +112,7 @@ def plain_tf(config, x):
             disc_loss = bce(tf.ones_like(real_output), real_output) + bce(tf.zeros_like(fake_output), fake_output)
         opt_g.apply_gradients(zip(gen_tape.gradient(gen_loss, G.trainable_variables), G.trainable_variables))
         opt_d.apply_gradients(zip(disc_tape.gradient(disc_loss, D.trainable_variables), D.trainable_variables))
+        return disc_loss, gen_loss
 
     @tf.function
     def alternating(images):
@@ -120,12 +128,13 @@ def plain_tf(config, x):
             fake_output = D(generated, training=True)
             gen_loss = bce(tf.ones_like(fake_output), fake_output)
         opt_g.apply_gradients(zip(gen_tape.gradient(gen_loss, G.trainable_variables), G.trainable_variables))
+        return disc_loss, gen_loss
 
     train_step = alternating if config.update == "alternating" else simultaneous
 
     def step(i):
         start = (i * b) % (len(x) - b)
-        train_step(data[start:start + b])
+        return train_step(data[start:start + b])
     return step
 
 

@@ -67,7 +67,7 @@ def run_ganbook(framework, config, x, device, warmup) -> tuple[float, np.ndarray
     """Seconds for one epoch of ganbook's Trainer after `warmup` steps, and its losses (steps, 2)."""
     import importlib
     gb = importlib.import_module(f"ganbook.{framework}")
-    trainer = gb.Trainer(config, device=device) if device else gb.Trainer(config)
+    trainer = gb.Trainer(config, device=device)
     steps = len(x) // config.batch_size
     trainer.fit(x, steps=warmup)
     sync(framework, device)

@@ -73,9 +73,25 @@ class MLPDiscriminator(keras.Model):
         self.net = keras.Sequential(
             [keras.Input((in_dim,))] + _mlp([in_dim, *hidden], spectral_norm, dropout)
             + [_maybe_sn(_dense(1, hidden[-1]), spectral_norm)])
+        self.n_features = hidden[-1]
+
+    def features(self, x, training=False):
+        """x -> the features h (N, n_features) that the logit weighs: the last hidden layer's output."""
+        return _all_but_last(self.net, x, training)
+
+    def logit(self, h):
+        """features h (N, n_features) -> logits (N, 1)."""
+        return self.net.layers[-1](h)
 
     def call(self, x, training=False):
         return self.net(x, training=training)
+
+
+def _all_but_last(stack: keras.Sequential, x, training):
+    """x through every layer of `stack` but the last (a discriminator's logit)."""
+    for layer in stack.layers[:-1]:
+        x = layer(x, training=training)
+    return x
 
 
 def toy_generator(latent_dim=2, hidden=(128, 128), out_dim=2):
@@ -167,14 +183,11 @@ class DCGANDiscriminator(keras.Model):
             *hidden,
             _maybe_sn(layers.Dense(1, kernel_initializer=_init("dcgan")), spectral_norm),
         ])
-        self.built = True  # every weight exists now (keras.Input); a wrapper's first call would warn otherwise
 
     def features(self, x, training=False):
         """images -> the features h (N, n_features) that the logit weighs: the dense
         layer's output, or the last convolution's output flattened."""
-        for layer in self.net.layers[:-1]:
-            x = layer(x, training=training)
-        return x
+        return _all_but_last(self.net, x, training)
 
     def logit(self, h):
         """features h (N, n_features) -> logits (N, 1)."""
@@ -211,25 +224,31 @@ class ConditionalGenerator(_LabelledGenerator):
         super().__init__(latent_dim, n_classes, embed_dim, lambda d: MLPGenerator(d, hidden, out_dim))
 
 
-class ConditionalDiscriminator(keras.Model):
-    """(x (N, in_dim), labels (N,)) -> logits (N, 1): a projection discriminator,
-    logit = w.h + b + e(y).h with h = phi(x) (N, hidden[-1]); the PyTorch mirror's
+class _ProjectionDiscriminator(keras.Model):
+    """(x, labels (N,)) -> logits (N, 1): a projection discriminator, logit = body.logit(h)
+    + e(y).h with h = body.features(x) (N, body.n_features); the PyTorch mirror's
     docstring says why the label enters as an inner product."""
+
+    def __init__(self, n_classes, body):
+        super().__init__()
+        self.n_classes, self.body = n_classes, body
+        self.embed = layers.Embedding(n_classes, body.n_features,
+                                      embeddings_initializer=keras.initializers.RandomNormal(0, EMBED_STD))
+        self.embed.build((None,))
+        body.built = True  # its weights all exist (keras.Input); Keras would warn of unbuilt state
+
+    def call(self, x, labels, training=False):
+        h = self.body.features(x, training=training)
+        return self.body.logit(h) + keras.ops.sum(self.embed(labels) * h, axis=1, keepdims=True)
+
+
+class ConditionalDiscriminator(_ProjectionDiscriminator):
+    """(x (N, in_dim), labels (N,)) -> logits (N, 1): a projection discriminator on the
+    features h (N, hidden[-1]) of an MLPDiscriminator."""
 
     def __init__(self, in_dim=784, n_classes=10, hidden=(1024, 512, 256), dropout=0.3,
                  spectral_norm=False):
-        super().__init__()
-        self.n_classes = n_classes
-        self.features = keras.Sequential([keras.Input((in_dim,))] + _mlp([in_dim, *hidden], spectral_norm, dropout))
-        self.out = _maybe_sn(_dense(1, hidden[-1]), spectral_norm)
-        self.out.build((None, hidden[-1]))
-        self.embed = layers.Embedding(n_classes, hidden[-1],
-                                      embeddings_initializer=keras.initializers.RandomNormal(0, EMBED_STD))
-        self.embed.build((None,))
-
-    def call(self, x, labels, training=False):
-        h = self.features(x, training=training)
-        return self.out(h) + keras.ops.sum(self.embed(labels) * h, axis=1, keepdims=True)
+        super().__init__(n_classes, MLPDiscriminator(in_dim, hidden, dropout, spectral_norm))
 
 
 class ConditionalDCGANGenerator(_LabelledGenerator):
@@ -242,22 +261,13 @@ class ConditionalDCGANGenerator(_LabelledGenerator):
         super().__init__(latent_dim, n_classes, embed_dim, lambda d: DCGANGenerator(d, channels, image_size))
 
 
-class ConditionalDCGANDiscriminator(keras.Model):
+class ConditionalDCGANDiscriminator(_ProjectionDiscriminator):
     """(images (N, image_size, image_size, channels), labels (N,)) -> logits (N, 1): a
-    projection discriminator on a DCGANDiscriminator's features h, logit = w.h + b + e(y).h.
-    Keyword arguments other than n_classes are DCGANDiscriminator's."""
+    projection discriminator on a DCGANDiscriminator's features. Keyword arguments
+    other than n_classes are DCGANDiscriminator's."""
 
     def __init__(self, n_classes=10, **dcgan_kwargs):
-        super().__init__()
-        self.n_classes = n_classes
-        self.body = DCGANDiscriminator(**dcgan_kwargs)
-        self.embed = layers.Embedding(n_classes, self.body.n_features,
-                                      embeddings_initializer=keras.initializers.RandomNormal(0, EMBED_STD))
-        self.embed.build((None,))
-
-    def call(self, x, labels, training=False):
-        h = self.body.features(x, training=training)
-        return self.body.logit(h) + keras.ops.sum(self.embed(labels) * h, axis=1, keepdims=True)
+        super().__init__(n_classes, DCGANDiscriminator(**dcgan_kwargs))
 
 
 def dcgan_init(model: keras.Model) -> keras.Model:

@@ -57,6 +57,15 @@ class MLPDiscriminator(nn.Module):
         super().__init__()
         layers = _mlp([in_dim, *hidden], spectral_norm, dropout)
         self.net = nn.Sequential(*layers, _maybe_sn(nn.Linear(hidden[-1], 1), spectral_norm))
+        self.n_features = hidden[-1]
+
+    def features(self, x):
+        """x -> the features h (N, n_features) that the logit weighs: the last hidden layer's output."""
+        return self.net[:-1](x)
+
+    def logit(self, h):
+        """features h (N, n_features) -> logits (N, 1)."""
+        return self.net[-1](h)
 
     def forward(self, x):
         return self.net(x)
@@ -184,27 +193,33 @@ class ConditionalGenerator(_LabelledGenerator):
         super().__init__(latent_dim, n_classes, embed_dim, lambda d: MLPGenerator(d, hidden, out_dim))
 
 
-class ConditionalDiscriminator(nn.Module):
-    """(x (N, in_dim), labels (N,)) -> logits (N, 1): a projection discriminator.
+class _ProjectionDiscriminator(nn.Module):
+    """(x, labels (N,)) -> logits (N, 1): a projection discriminator (Miyato and Koyama 2018).
 
-    Features h = phi(x) (N, hidden[-1]) from an MLP; the logit is w.h + b + e(y).h
-    with e a learned label embedding (Miyato and Koyama 2018). The label enters as
-    an inner product with what D sees, so D must check that x matches y; with the
+    With h = body.features(x) (N, body.n_features), the logit is body.logit(h) + e(y).h,
+    that is w.h + b + e(y).h with e a learned label embedding. The label enters as an
+    inner product with what D sees, so D must check that x matches y; with the
     embedding merely concatenated to x, D can ignore y when data is scarce.
     """
 
-    def __init__(self, in_dim=784, n_classes=10, hidden=(1024, 512, 256), dropout=0.3,
-                 spectral_norm=False):
+    def __init__(self, n_classes, body):
         super().__init__()
-        self.n_classes = n_classes
-        self.features = nn.Sequential(*_mlp([in_dim, *hidden], spectral_norm, dropout))
-        self.out = _maybe_sn(nn.Linear(hidden[-1], 1), spectral_norm)
-        self.embed = nn.Embedding(n_classes, hidden[-1])
+        self.n_classes, self.body = n_classes, body
+        self.embed = nn.Embedding(n_classes, body.n_features)
         nn.init.normal_(self.embed.weight, 0.0, EMBED_STD)
 
     def forward(self, x, labels):
-        h = self.features(x)
-        return self.out(h) + (self.embed(labels) * h).sum(1, keepdim=True)
+        h = self.body.features(x)
+        return self.body.logit(h) + (self.embed(labels) * h).sum(1, keepdim=True)
+
+
+class ConditionalDiscriminator(_ProjectionDiscriminator):
+    """(x (N, in_dim), labels (N,)) -> logits (N, 1): a projection discriminator on the
+    features h (N, hidden[-1]) of an MLPDiscriminator."""
+
+    def __init__(self, in_dim=784, n_classes=10, hidden=(1024, 512, 256), dropout=0.3,
+                 spectral_norm=False):
+        super().__init__(n_classes, MLPDiscriminator(in_dim, hidden, dropout, spectral_norm))
 
 
 class ConditionalDCGANGenerator(_LabelledGenerator):
@@ -217,24 +232,13 @@ class ConditionalDCGANGenerator(_LabelledGenerator):
         super().__init__(latent_dim, n_classes, embed_dim, lambda d: DCGANGenerator(d, channels, image_size))
 
 
-class ConditionalDCGANDiscriminator(nn.Module):
-    """(images (N, channels, image_size, image_size), labels (N,)) -> logits (N, 1).
-
-    A projection discriminator (as ConditionalDiscriminator) on a DCGANDiscriminator's
-    features h: logit = w.h + b + e(y).h. Keyword arguments other than n_classes
-    are DCGANDiscriminator's.
-    """
+class ConditionalDCGANDiscriminator(_ProjectionDiscriminator):
+    """(images (N, channels, image_size, image_size), labels (N,)) -> logits (N, 1): a
+    projection discriminator on a DCGANDiscriminator's features. Keyword arguments
+    other than n_classes are DCGANDiscriminator's."""
 
     def __init__(self, n_classes=10, **dcgan_kwargs):
-        super().__init__()
-        self.n_classes = n_classes
-        self.body = DCGANDiscriminator(**dcgan_kwargs)
-        self.embed = nn.Embedding(n_classes, self.body.n_features)
-        nn.init.normal_(self.embed.weight, 0.0, EMBED_STD)
-
-    def forward(self, x, labels):
-        h = self.body.features(x)
-        return self.body.logit(h) + (self.embed(labels) * h).sum(1, keepdim=True)
+        super().__init__(n_classes, DCGANDiscriminator(**dcgan_kwargs))
 
 
 @torch.no_grad()

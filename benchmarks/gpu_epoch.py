@@ -134,7 +134,7 @@ def main(argv=None) -> dict:
     for name in ("plain", "ganbook"):
         print(f"  {name:8s} losses, second half: {result[name + '_losses']}")
     if args.json:
-        from ganbook import provenance
+        from ganbook.book import provenance
         provenance.write_json_atomic(args.json, {**provenance.record(), "machine": platform.machine(), **result})
     return result
 

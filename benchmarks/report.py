@@ -13,7 +13,7 @@ import math
 from pathlib import Path
 
 from ganbook.config import TrainConfig
-from ganbook.metrics import mean_se
+from ganbook.eval.metrics import mean_se
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"

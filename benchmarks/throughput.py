@@ -28,7 +28,7 @@ from ganbook.config import TrainConfig
 
 def fake_data(config, n=4096):
     """Random data of MNIST's shape in [-1, 1]: throughput does not depend on content."""
-    from ganbook.datasets import sample_shape
+    from ganbook.data.registry import sample_shape
     rng = np.random.default_rng(0)
     return rng.uniform(-1, 1, (n,) + sample_shape(config)).astype(np.float32)
 
@@ -191,7 +191,7 @@ def main():
 
 def write_json(args, rows):
     """The results with what produced them: command, hardware, versions (written atomically)."""
-    from ganbook import provenance
+    from ganbook.book import provenance
     record = {"command": provenance.command(), "date": time.strftime("%Y-%m-%d"),
               "hardware": f"{platform.machine()}, {os.cpu_count()} cpus (no GPU used)",
               "versions": provenance.versions(("ganbook", "torch", "tensorflow", "numpy")),

@@ -1,4 +1,4 @@
-"""`pytest --nbval book/` runs every notebook in quick mode (see ganbook.notebook).
+"""`pytest --nbval book/` runs every notebook in quick mode (see ganbook.book.notebook).
 
 GANBOOK_QUICK=1 unless set; GANBOOK_DATA points at the offline MNIST copy
 ../shared/data when it exists and nothing else was chosen. The kernel is the

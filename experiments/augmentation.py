@@ -5,7 +5,7 @@
         [--threads 2] [--out experiments/results/augmentation-<framework>.json]
 
 For each seed: draw --per-class labelled digits of each class from
-`ganbook.datasets.training_digits()`; train ganbook's conditional GAN on those
+`ganbook.data.registry.training_digits()`; train ganbook's conditional GAN on those
 digits alone (no other data, no other labels); then train two classifiers from
 scratch for the same number of steps, one on the real digits and one on the
 real digits plus --fake-per-class generated digits of each class (labelled with
@@ -21,11 +21,11 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from ganbook import provenance
-from ganbook.augmentation import one_seed, summary
-from ganbook.classifier import heldout_digits
+from ganbook.book import provenance
+from ganbook.studies.augmentation import one_seed, summary
+from ganbook.eval.classifier import heldout_digits
 from ganbook.data import scale
-from ganbook.datasets import training_digits
+from ganbook.data.registry import training_digits
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -29,10 +29,10 @@ from mode_coverage import (
 )
 
 from ganbook.data import mixture_centers
-from ganbook.datasets import training_data
-from ganbook.metrics import mode_coverage
-from ganbook.provenance import write_json_atomic
-from ganbook.recipes import recipe_config
+from ganbook.data.registry import training_data
+from ganbook.eval.metrics import mode_coverage
+from ganbook.book.provenance import write_json_atomic
+from ganbook.studies.recipes import recipe_config
 
 
 def parse_candidate(text: str) -> tuple[str, str, dict]:

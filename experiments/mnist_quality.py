@@ -5,7 +5,7 @@
         [--out experiments/results/mnist_dcgan-tf.json]
 
 Trains ganbook's MNIST DCGAN (the TensorFlow tutorial's networks and settings,
-`TrainConfig()` defaults, changed with --set) on `ganbook.datasets.training_digits()`
+`TrainConfig()` defaults, changed with --set) on `ganbook.data.registry.training_digits()`
 (the 60k train split, or offline the 7,000 test digits the evaluator was fitted
 on) and, every --eval-every steps, scores --n-eval samples with `ganbook.evaluate`
 against the 3,000 held-out test digits (with --set ema=..., the weight average
@@ -25,7 +25,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from ganbook import evaluate, provenance
 from ganbook.config import TrainConfig
 from ganbook.data import scale
-from ganbook.datasets import training_digits
+from ganbook.data.registry import training_digits
 
 # accuracy: how often the classifier names the class asked for (conditional G; None otherwise).
 METRICS = ("classifier_score", "fd", "kid", "precision", "recall", "classes", "reverse_kl", "accuracy")
@@ -53,7 +53,7 @@ def backend(framework: str, threads: int):
         import ganbook.torch as gb
         torch.set_num_threads(threads)
     else:
-        from ganbook.notebook import import_tensorflow
+        from ganbook.book.notebook import import_tensorflow
         tf = import_tensorflow()
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(threads)

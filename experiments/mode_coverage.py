@@ -8,7 +8,7 @@ Each recipe (a set of TrainConfig overrides, see RECIPES) is trained on each
 data set for each seed with ganbook's Trainer; the generator then draws 2,500
 samples with a fixed noise seed (a recipe with a post-hoc critic fits it and
 keeps 2,500 by rejection sampling; its run also records the generator's own
-samples' metrics as raw_*) and `ganbook.metrics.mode_coverage` counts the
+samples' metrics as raw_*) and `ganbook.eval.metrics.mode_coverage` counts the
 covered modes, the fraction of high-quality samples (within 3 std of a centre)
 and the reverse KL of the mode histogram, as PacGAN (Lin et al. 2018, Table 1)
 and VEEGAN (Srivastava et al. 2017, Table 1) do. The JSON file holds every run
@@ -27,12 +27,12 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
-from ganbook import provenance
+from ganbook.book import provenance
 from ganbook.config import TrainConfig
 from ganbook.data import mixture_centers
-from ganbook.datasets import training_data
-from ganbook.metrics import mean_se, mode_coverage
-from ganbook.recipes import PUBLISHED, RECIPES, recipe_config, recipe_critic
+from ganbook.data.registry import training_data
+from ganbook.eval.metrics import mean_se, mode_coverage
+from ganbook.studies.recipes import PUBLISHED, RECIPES, recipe_config, recipe_critic
 
 N_EVAL = 2500  # samples per evaluation, as in both papers
 EVAL_SEED = 12345  # noise seed of the evaluation samples (fixed for every run)

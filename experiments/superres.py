@@ -3,7 +3,7 @@
     python experiments/superres.py [--framework torch|tf] [--steps 3000] [--adv-weight 0.01]
         [--seeds 0,1,2] [--threads 2] [--out experiments/results/superres-<framework>.json]
 
-For each seed, trains ganbook's SRGenerator on `ganbook.datasets.training_digits()`
+For each seed, trains ganbook's SRGenerator on `ganbook.data.registry.training_digits()`
 twice, with the pixel (L1) loss alone and with the adversarial term added
 (`train_superres(adv_weight=...)`), and measures the PSNR of both and of bicubic
 upsampling on the 3,000 held-out test digits, average-pooled to 14x14 and
@@ -20,10 +20,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 from ganbook import provenance, superres
-from ganbook.classifier import heldout_digits
+from ganbook.eval.classifier import heldout_digits
 from ganbook.data import scale
-from ganbook.datasets import training_digits
-from ganbook.metrics import mean_se
+from ganbook.data.registry import training_digits
+from ganbook.eval.metrics import mean_se
 
 METHODS = ("bicubic", "pixel loss", "pixel + adversarial")
 

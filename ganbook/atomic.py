@@ -2,7 +2,7 @@
 
 A reader (or a crash) sees either the old file or the new one, never half of
 one. Used for results, plots, the classifier's weights and the CLI's metadata;
-checkpoint folders have their own two-step commit in `ganbook.checkpoints`.
+checkpoint folders have their own two-step commit in `ganbook.train.checkpoints`.
 """
 from __future__ import annotations
 

@@ -57,7 +57,7 @@ def _add_train(sub):
     p.add_argument("--model", choices=MODELS, default=None,
                    help="default: toy for the mixtures, dcgan for mnist")
     p.add_argument("--model-kwargs", type=_json_object, default={}, metavar="JSON",
-                   help="the networks' options (ganbook.model_options), e.g. "
+                   help="the networks' options (ganbook.nets.options), e.g. "
                         "'{\"d_dense\": 1024, \"n_classes\": 10}' for a class-conditional DCGAN")
     p.add_argument("--loss", choices=LOSSES, default="nonsaturating")
     p.add_argument("--dataset", choices=DATASETS, default="mnist")
@@ -124,9 +124,9 @@ def _backend(framework: str):
 
 
 def _cmd_train(args, parser) -> int:
-    from ganbook import checkpoints
-    from ganbook.datasets import training_data
-    from ganbook.model_options import model_arguments
+    from ganbook.train import checkpoints
+    from ganbook.data.registry import training_data
+    from ganbook.nets.options import model_arguments
 
     try:
         config = _config_from(args)
@@ -177,7 +177,7 @@ def _strategy_scope(mirrored: bool, multi_worker: bool):
 
 def _join_processes(framework: str):
     """Under torchrun: join the process group (torch) and return this process's World."""
-    from ganbook.parallel import World, launched
+    from ganbook.train.parallel import World, launched
 
     if framework == "torch":
         from ganbook.torch import distributed
@@ -234,7 +234,7 @@ def _add_evaluate(sub):
 
 
 def _cmd_evaluate(args, parser) -> int:
-    from ganbook.evaluation import evaluate
+    from ganbook.eval.evaluation import evaluate
 
     path = Path(args.checkpoint)
     gb = _backend(_framework_of(path))

@@ -6,25 +6,22 @@ different networks or optimises differently is refused (see `incompatible`).
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Literal
 
-MODELS = ("mlp", "dcgan", "toy", "conditional")
-# Each loss name -> (D loss, G loss) function names, the same in both backends' losses modules.
-LOSS_FUNCTIONS = {
-    "nonsaturating": ("d_loss_bce", "g_loss_nonsaturating"),
-    "minimax": ("d_loss_bce", "g_loss_minimax"),
-    "lsgan": ("d_loss_lsgan", "g_loss_lsgan"),
-    "wgan": ("d_loss_wasserstein", "g_loss_wasserstein"),
-    "hinge": ("d_loss_hinge", "g_loss_hinge"),
-}
-LOSSES = tuple(LOSS_FUNCTIONS)
+from ganbook.data.registry import DATASETS
+from ganbook.nets.options import ModelOptions, from_legacy, model_options
+
+LOSSES = ("nonsaturating", "minimax", "lsgan", "wgan", "hinge")  # each backend's losses.LOSSES
 # Losses on logits, whose D outputs the history reports as probabilities sigma(logit).
 PROBABILITY_LOSSES = ("nonsaturating", "minimax")
-DATASETS = ("mnist", "ring", "grid", "bimodal")
 PRECISIONS = (None, "bf16", "fp16")
 UPDATES = ("alternating", "simultaneous")
 LR_DECAYS = (None, "linear")
-AUGMENTS = (None, "translation")  # see ganbook.diffaug
+AUGMENTS = (None, "translation")  # see ganbook.train.diffaug
+
+Loss = Literal["nonsaturating", "minimax", "lsgan", "wgan", "hinge"]
+Update = Literal["alternating", "simultaneous"]
 
 # Fields that may change between a run and its resumption.
 RUNTIME_FIELDS = frozenset({"steps", "sample_every", "checkpoint_every", "keep_checkpoints",
@@ -35,11 +32,15 @@ RUNTIME_FIELDS = frozenset({"steps", "sample_every", "checkpoint_every", "keep_c
 class TrainConfig:
     """Hyper-parameters of a GAN run. Defaults: the MNIST DCGAN of the TF tutorial.
 
-    model: "mlp" (fully connected, MNIST), "dcgan", "toy" (small MLP for 1-D/2-D
-        data) or "conditional" (label-conditioned MLP).
-    model_kwargs: extra constructor arguments of the models, e.g. {"image_size": 32};
-        ganbook.model_options lists each model's. {"n_classes": 10} makes the DCGAN
-        class-conditional (G and D take labels; fit(x, y)).
+    model: the book's model to build, as its options (ganbook.nets.options):
+        MLPOptions (fully connected), DCGANOptions, ToyOptions (small MLPs for
+        1-D/2-D data) or ConditionalOptions (label-conditioned MLPs); or a name,
+        "mlp", "dcgan", "toy" or "conditional", for its defaults.
+        DCGANOptions(n_classes=10) makes the DCGAN class-conditional (fit(x, y)).
+        Ignored, with `dataset`, when the Trainer is given its own networks.
+    dataset: a registered data set (ganbook.data.registry): "mnist", "ring",
+        "grid", "bimodal", or one added with register_dataset. Its shape sizes
+        the networks; its range is checked when fit gets the data.
     loss: "nonsaturating", "minimax" (saturating G loss), "lsgan", "wgan" or "hinge".
     gp_weight: WGAN-GP gradient penalty weight (10 in the paper); 0 disables.
     r1_weight: gamma of the R1 penalty on real data; 0 disables.
@@ -59,21 +60,20 @@ class TrainConfig:
     ema: keep an exponential moving average of G's weights with this decay (e.g.
         0.999; 0 disables): after G step t (from 0), G_ema = d * G_ema + (1 - d) * G with
         d = min(ema, (1 + t) / (10 + t)), a warm-up that keeps early averages off the
-        random initial weights (`ganbook.loop.ema_decay`; BatchNorm statistics copied). Samples, snapshots and `load_generator` then use
+        random initial weights (`ganbook.train.loop.ema_decay`; BatchNorm statistics copied). Samples, snapshots and `load_generator` then use
         the averaged generator (`trainer.generator`), which is usually smoother and
         better than the last iterate (Yazici et al. 2019).
     augment: None, or "translation": D sees every image batch, real and generated,
         moved by a random few pixels (at most an eighth of the side), in both
-        players' steps; meant for small data sets (ganbook.diffaug says where it hurt).
+        players' steps; meant for small data sets (ganbook.train.diffaug says where it hurt).
     sync_batchnorm: in data-parallel training (torchrun, tf.distribute), BatchNorm
         statistics over the global batch instead of each process's shard; no effect
         in one process.
     """
-    model: str = "dcgan"
-    model_kwargs: dict = field(default_factory=dict)
+    model: ModelOptions | str = "dcgan"
     dataset: str = "mnist"
     latent_dim: int = 100
-    loss: str = "nonsaturating"
+    loss: Loss = "nonsaturating"
     gp_weight: float = 0.0
     r1_weight: float = 0.0
     clip_value: float | None = None
@@ -83,14 +83,14 @@ class TrainConfig:
     betas: tuple = (0.5, 0.999)
     n_critic: int = 1
     pack: int = 1
-    update: str = "alternating"
-    lr_decay: str | None = None
+    update: Update = "alternating"
+    lr_decay: Literal["linear"] | None = None
     ema: float = 0.0
-    augment: str | None = None
+    augment: Literal["translation"] | None = None
     sync_batchnorm: bool = False
     steps: int = 1000
     seed: int = 0
-    mixed_precision: str | None = None
+    mixed_precision: Literal["bf16", "fp16"] | None = None
     compile: bool = False
     sample_every: int = 0
     n_samples: int = 64
@@ -101,20 +101,19 @@ class TrainConfig:
 
     def __post_init__(self):
         self.betas = tuple(float(b) for b in self.betas)
+        self.model = model_options(self.model)
         self.validate()
 
     def validate(self) -> None:
         def need(ok, what):
             if not ok:
                 raise ValueError(f"TrainConfig: {what}")
-        need(self.model in MODELS, f"model must be one of {MODELS}, got {self.model!r}")
         need(self.loss in LOSSES, f"loss must be one of {LOSSES}, got {self.loss!r}")
-        need(self.dataset in DATASETS, f"dataset must be one of {DATASETS}, got {self.dataset!r}")
+        need(self.dataset in DATASETS, f"dataset must be a registered data set {tuple(DATASETS)} "
+                                       f"(ganbook.data.register_dataset adds one), got {self.dataset!r}")
         need(self.update in UPDATES, f"update must be one of {UPDATES}, got {self.update!r}")
         need(self.lr_decay in LR_DECAYS, f"lr_decay must be one of {LR_DECAYS}, got {self.lr_decay!r}")
         need(self.augment in AUGMENTS, f"augment must be one of {AUGMENTS}, got {self.augment!r}")
-        need(self.augment is None or self.model == "dcgan",
-             f"augment={self.augment!r} moves images; it needs model='dcgan', not {self.model!r}")
         need(self.mixed_precision in PRECISIONS,
              f"mixed_precision must be one of {PRECISIONS}, got {self.mixed_precision!r}")
         for name in ("latent_dim", "batch_size", "n_critic", "pack", "steps", "n_samples", "log_every"):
@@ -132,24 +131,28 @@ class TrainConfig:
         need(len(self.betas) == 2, f"betas must be two numbers, got {self.betas!r}")
         need(self.batch_size % self.pack == 0,
              f"batch_size {self.batch_size} is not a multiple of pack {self.pack}")
-        n_classes = self.model_kwargs.get("n_classes", 0)
-        need(self.model != "dcgan" or (isinstance(n_classes, int) and n_classes >= 0),
-             f"model_kwargs n_classes must be an integer >= 0 (0: unconditional), got {n_classes!r}")
+        need(self.augment is None or not self.model.flat,
+             f"augment={self.augment!r} moves images; model {self.model.name!r} takes them flattened")
+        n_classes = getattr(self.model, "n_classes", 0)
+        need(isinstance(n_classes, int) and n_classes >= 0,
+             f"n_classes must be an integer >= 0 (0: unconditional), got {n_classes!r}")
         need(self.pack == 1 or not self.conditional,
              "pack > 1 is not supported for a conditional model (its labels are per sample)")
 
     @property
     def conditional(self) -> bool:
-        """Whether G and D take class labels: model "conditional", or "dcgan" with n_classes > 0."""
-        return self.model == "conditional" or (self.model == "dcgan" and bool(self.model_kwargs.get("n_classes")))
+        """Whether the model's G and D take class labels (options with n_classes > 0)."""
+        return getattr(self.model, "n_classes", 0) > 0
 
     def to_dict(self) -> dict:
-        d = dataclasses.asdict(self)
-        d["betas"] = list(self.betas)
-        return d
+        """Plain JSON-able values; the model as {"name": ..., **options}."""
+        d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return {**d, "model": self.model.to_dict(), "betas": list(self.betas)}
 
     @classmethod
     def from_dict(cls, d: dict) -> TrainConfig:
+        """The inverse of to_dict; also reads the dicts of older versions (model_kwargs)."""
+        d = upgrade(d)
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(d) - known)
         if unknown:
@@ -160,6 +163,17 @@ class TrainConfig:
         return dataclasses.replace(self, **changes)
 
 
+def upgrade(d: dict) -> dict:
+    """A config dict of an older ganbook in today's form: {"model": "dcgan",
+    "model_kwargs": {"d_dense": 1024}} -> {"model": {"name": "dcgan", "dense": 1024, ...}}."""
+    if "model_kwargs" not in d and not isinstance(d.get("model"), str):
+        return d
+    d = dict(d)
+    legacy = from_legacy(d.get("model", "dcgan"), d.pop("model_kwargs", None) or {})
+    d["model"] = model_options(legacy).to_dict()
+    return d
+
+
 def incompatible(saved: dict, current: dict) -> list[str]:
     """Fields (other than RUNTIME_FIELDS) whose values differ, as 'name: saved -> current'.
 
@@ -167,6 +181,7 @@ def incompatible(saved: dict, current: dict) -> list[str]:
     as its default, which is what that older version of ganbook did.
     """
     defaults = TrainConfig().to_dict()
+    saved, current = upgrade(saved), upgrade(current)
     saved = {**{k: v for k, v in defaults.items() if k not in saved}, **saved}
     diffs = []
     for key in sorted(set(saved) | set(current)):

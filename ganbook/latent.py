@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ganbook.nets.protocol import latent_dim_of, n_classes_of
+
 _PARALLEL_EPS = 1e-6  # |sin(angle)| below this: treat the codes as (anti)parallel
 
 
@@ -77,9 +79,10 @@ def noise(n: int, latent_dim: int, seed: int | None = 0) -> np.ndarray:
 
 
 def cycling_labels(G, n: int) -> np.ndarray | None:
-    """For a conditional G (one with n_classes) the labels 0, 1, 2, ... cycling, int (n,);
-    None for an unconditional G."""
-    return np.arange(n) % G.n_classes if hasattr(G, "n_classes") else None
+    """For a conditional G (n_classes > 0) the labels 0, 1, ..., n_classes - 1, 0, 1, ...
+    int (n,); None for an unconditional G."""
+    classes = n_classes_of(G)
+    return np.arange(n) % classes if classes else None
 
 
 def standing_codes(G, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray | None]:
@@ -87,4 +90,4 @@ def standing_codes(G, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray | N
     and `cycling_labels(G, n)`."""
     if not isinstance(n, (int, np.integer)) or n < 2:
         raise ValueError(f"n must be an integer >= 2 (BatchNorm needs a batch), got {n!r}")
-    return noise(n, G.latent_dim, seed), cycling_labels(G, n)
+    return noise(n, latent_dim_of(G), seed), cycling_labels(G, n)

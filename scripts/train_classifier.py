@@ -1,12 +1,12 @@
-"""Retrain the MNIST feature classifier (ganbook/classifier.py) reproducibly, in PyTorch on CPU.
+"""Retrain the MNIST feature classifier (ganbook/eval/classifier.py) reproducibly, in PyTorch on CPU.
 
     GANBOOK_DATA=/path/to/mnist python scripts/train_classifier.py
 
 Trains on the 7,000 "fit" digits of MNIST's test split (the only split offline),
 with random shifts of up to 2 pixels and dropout on the features, then prints
 the accuracy on the 3,000 held-out digits, writes
-ganbook/weights/mnist_classifier.npz atomically and prints its SHA-256: paste it
-into WEIGHTS_SHA256 in ganbook/classifier.py.
+ganbook/eval/weights/mnist_classifier.npz atomically and prints its SHA-256: paste it
+into WEIGHTS_SHA256 in ganbook/eval/classifier.py.
 
 Everything is seeded and PyTorch runs deterministic kernels on a fixed number of
 threads (default 1), so the same seed, thread count and library versions on the
@@ -25,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ganbook import classifier as spec
+from ganbook.eval import classifier as spec
 from ganbook.data import scale
 
 SHIFT = 2  # pixels, each direction
@@ -113,7 +113,7 @@ def main(argv=None) -> int:
     digest = spec.save_weights(get_weights(model), args.out)
     print(f"wrote {args.out}\nSHA-256: {digest}")
     if Path(args.out).resolve() == spec.WEIGHTS_PATH and digest != spec.WEIGHTS_SHA256:
-        print(f'paste into ganbook/classifier.py: WEIGHTS_SHA256 = "{digest}"')
+        print(f'paste into ganbook/eval/classifier.py: WEIGHTS_SHA256 = "{digest}"')
     return 0
 
 

@@ -5,7 +5,7 @@ import stat
 import pytest
 
 from ganbook.atomic import atomic_write, atomic_write_text
-from ganbook.provenance import write_json_atomic
+from ganbook.book.provenance import write_json_atomic
 
 
 def test_write_replaces_the_file_and_leaves_nothing_else(tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ganbook.cli import main
-from tests.backends import each_backend
+from tests.helpers.backends import each_backend
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -74,7 +74,7 @@ def test_extras_and_script():
 
 
 def test_repo_url_is_defined_once():
-    """Every copy of the repository URL agrees with ganbook.project.REPO_URL."""
+    """Every copy of the repository URL agrees with ganbook.book.project.REPO_URL."""
     assert _pyproject()["project"]["urls"]["Homepage"] == ganbook.REPO_URL
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     assert config["repository"]["url"] == ganbook.REPO_URL

@@ -1,6 +1,6 @@
 """The TensorFlow backend of ganbook. Mirrors ganbook.torch name for name."""
 from ganbook.config import TrainConfig
-from ganbook.history import TrainingDivergedError
+from ganbook.train.history import TrainingDivergedError
 from ganbook.tf import losses
 from ganbook.tf.checkpoint import load_generator
 from ganbook.tf.critic import FourierCritic, critic_logits, fit_critic, rejection_sample

@@ -12,18 +12,17 @@ import json
 import platform
 from pathlib import Path
 
+import keras
 import numpy as np
 import tensorflow as tf
 
-from ganbook import checkpoints as files
 from ganbook.config import TrainConfig, require_compatible
+from ganbook.tf.models import build_models, create_weights
+from ganbook.train import checkpoints as files
+from ganbook.train.loop import resolve_network
 
 FORMAT = "ganbook-tf-1"
 SUFFIX = ""  # a folder
-
-
-def step_of(path) -> int:
-    return int(Path(path).name.split("-")[1].split(".")[0])
 
 
 def _tracked(trainer) -> tf.train.Checkpoint:
@@ -40,12 +39,13 @@ def save(trainer, folder) -> Path:
     tmp = files.temporary_path(final)
     tmp.mkdir()
     _tracked(trainer).write(str(tmp / "state"))
-    perm = None if trainer._perm is None else trainer._perm.numpy()
+    perm = None if trainer.cursor.perm is None else trainer.cursor.perm.numpy()
     if perm is not None:
         np.save(tmp / "perm.npy", perm)
     np.savez(tmp / "samples.npz", **files.pack_samples(trainer.samples))
     meta = {"format": FORMAT, "config": trainer.config.to_dict(), "step": trainer.step,
-            "data_pos": trainer._pos, "history": trainer.history,
+            "networks": "yours" if trainer.user_networks else "config",
+            "data_pos": trainer.cursor.pos, "history": trainer.history,
             "versions": {"tensorflow": tf.__version__, "python": platform.python_version()}}
     (tmp / "meta.json").write_text(json.dumps(meta))
     files.commit(tmp, final)
@@ -62,10 +62,11 @@ def read_meta(path) -> tuple[Path, dict]:
         path = newest
     try:
         meta = json.loads((path / "meta.json").read_text())
-    except ValueError as e:
-        raise ValueError(f"{path / 'meta.json'} is not valid JSON ({e})") from e
-    if meta.get("format") != FORMAT:
-        raise ValueError(f"{path} is not a ganbook TensorFlow checkpoint (format {FORMAT} expected)")
+    except (OSError, ValueError) as e:
+        raise files.UnreadableCheckpoint(f"{path / 'meta.json'} cannot be read ({e})") from e
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise files.UnreadableCheckpoint(f"{path} is not a ganbook TensorFlow checkpoint "
+                                         f"(format {FORMAT} expected)")
     return path, meta
 
 
@@ -75,30 +76,50 @@ def restore(trainer, path) -> None:
     require_compatible(meta["config"], trainer.config.to_dict(), path)
     try:
         _tracked(trainer).read(str(path / "state")).assert_existing_objects_matched()
-    except (AssertionError, ValueError, tf.errors.OpError) as e:
+    except tf.errors.OpError as e:  # missing or damaged files
+        raise files.UnreadableCheckpoint(f"checkpoint {path} cannot be read: {e}") from e
+    except (AssertionError, ValueError) as e:
         raise ValueError(f"checkpoint {path} does not fit these networks: {e}") from e
     perm = path / "perm.npy"
     with tf.device(trainer.device):
-        trainer._perm = tf.constant(np.load(perm)) if perm.exists() else None
-    trainer._pos = meta["data_pos"]
+        trainer.cursor.perm = tf.constant(np.load(perm)) if perm.exists() else None
+    trainer.cursor.pos = meta["data_pos"]
     trainer.step = meta["step"]
     trainer.history = meta["history"]
     with np.load(path / "samples.npz") as packed:
         trainer.samples = files.unpack_samples(packed)
 
 
-def load_generator(path, device=None):
+def read_config(path) -> TrainConfig:
+    """The TrainConfig of checkpoint `path` (a folder, or a run folder: its newest)."""
+    return TrainConfig.from_dict(read_meta(path)[1]["config"])
+
+
+def load_generator(path, G=None, device=None):
     """The generator of checkpoint `path` (a folder, or a run folder: its newest): the
     weight average G_ema when the run kept one (TrainConfig.ema), else G.
 
-        G = ganbook.tf.load_generator("runs/mnist"); x = ganbook.tf.sample(G, 64)
-    """
-    from ganbook.tf.models import build_models
+    G: the network to load the weights into (or a function that returns one). A
+    run of the config's model needs none: it is built from the stored config.
+    A run of your own networks needs it, built as for training.
+    device: unused (Keras places the weights); kept for the PyTorch mirror's signature.
 
+        G = ganbook.tf.load_generator("runs/mnist"); x = ganbook.tf.sample(G, 64)
+        G = ganbook.tf.load_generator("runs/mine", G=MyGenerator())
+    """
     path, meta = read_meta(path)
     config = TrainConfig.from_dict(meta["config"])
-    G, _ = build_models(config)
+    if G is None:
+        if meta.get("networks") == "yours":
+            raise ValueError(f"checkpoint {path} was trained with your own networks; pass the "
+                             "generator to load into: load_generator(path, G=MyGenerator(...))")
+        G, _ = build_models(config)
+    G = resolve_network(G, keras.Model, "G")
+    create_weights(G, None, config.latent_dim)
     name = "G_ema" if config.ema else "G"
-    tf.train.Checkpoint(**{name: G}).read(str(path / "state")).expect_partial()
-    G.config = config
+    status = tf.train.Checkpoint(**{name: G}).read(str(path / "state")).expect_partial()
+    try:
+        status.assert_existing_objects_matched()
+    except AssertionError as e:
+        raise ValueError(f"checkpoint {path} holds another generator than {type(G).__name__}: {e}") from e
     return G

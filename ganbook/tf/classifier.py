@@ -1,6 +1,6 @@
 """The MNIST feature classifier in TensorFlow/Keras 3 (mirror of ganbook/torch/classifier.py).
 
-Architecture and weights: see ganbook/classifier.py. The weight file is in
+Architecture and weights: see ganbook/eval/classifier.py. The weight file is in
 Keras layout, so the arrays load as they are.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from ganbook import classifier as spec
+from ganbook.eval import classifier as spec
 
 
 class MnistClassifier(keras.Model):

@@ -1,6 +1,6 @@
 """The post-hoc critic for flat data and rejection sampling with it (TensorFlow; mirror of ganbook/torch/critic.py).
 
-ganbook/critic.py says what they do and why.
+ganbook/studies/critic.py says what they do and why.
 """
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganbook.critic import accept_reject, check_fit, check_flat, fourier_frequencies
+from ganbook.studies.critic import accept_reject, check_fit, check_flat, fourier_frequencies
 from ganbook.tf.losses import d_loss_bce
 from ganbook.tf.models import _dense, _mlp
 from ganbook.tf.sampling import sample
@@ -65,7 +65,7 @@ def critic_logits(critic, x, batch_size: int = 10_000) -> np.ndarray:
 
 
 def rejection_sample(G, critic, n: int, seed: int = 0, quantile: float = 0.99):
-    """n samples of G kept by the critic's density ratio (ganbook.critic.accept_reject).
+    """n samples of G kept by the critic's density ratio (ganbook.studies.critic.accept_reject).
 
     Returns (samples float32 (n, d), acceptance rate).
     """

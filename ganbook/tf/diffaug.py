@@ -1,12 +1,12 @@
 """Random translation of image batches for D (TensorFlow; mirror of ganbook/torch/diffaug.py).
 
-See ganbook.diffaug for why and when the trainer uses it.
+See ganbook.train.diffaug for why and when the trainer uses it.
 """
 from __future__ import annotations
 
 import tensorflow as tf
 
-from ganbook.diffaug import FILL
+from ganbook.train.diffaug import FILL
 
 
 def random_shifts(n: int, max_shift: int, generator: tf.random.Generator) -> tf.Tensor:

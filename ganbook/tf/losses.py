@@ -5,8 +5,6 @@ returns a scalar to minimise. sigma is the logistic sigmoid, D = sigma(logit).
 """
 from __future__ import annotations
 
-from ganbook.config import LOSS_FUNCTIONS
-
 import tensorflow as tf
 
 
@@ -56,7 +54,15 @@ def d_loss_hinge(real_scores, fake_scores):
 
 g_loss_hinge = g_loss_wasserstein  # hinge G loss: -E[D(G(z))]
 
-LOSSES = {name: (globals()[d], globals()[g]) for name, (d, g) in LOSS_FUNCTIONS.items()}
+# The losses TrainConfig.loss names: name -> (D loss, G loss). The Trainer also takes
+# callables of the same signatures: d_loss(real_out, fake_out), g_loss(fake_out).
+LOSSES = {
+    "nonsaturating": (d_loss_bce, g_loss_nonsaturating),
+    "minimax": (d_loss_bce, g_loss_minimax),
+    "lsgan": (d_loss_lsgan, g_loss_lsgan),
+    "wgan": (d_loss_wasserstein, g_loss_wasserstein),
+    "hinge": (d_loss_hinge, g_loss_hinge),
+}
 
 
 def _grad_norm_sq(critic, x):

@@ -8,12 +8,11 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from ganbook.model_options import model_arguments
+from ganbook.latent import cycling_labels
+from ganbook.nets.constants import BN_EPS, EMBED_STD, SLOPE, check_image_size
+from ganbook.nets.options import model_arguments
 
-SLOPE = 0.2  # LeakyReLU negative slope, as in the DCGAN paper
-EMBED_STD = 0.02  # the projection discriminator's label embedding starts small
 BN_MOMENTUM = 0.9  # Keras convention; the same average as PyTorch's momentum 0.1
-BN_EPS = 1e-5
 # PyTorch's default Linear weight init, U(-1/sqrt(fan_in), 1/sqrt(fan_in)), so both backends start alike.
 TORCH_LIKE = "torch_like"
 
@@ -103,11 +102,6 @@ def toy_discriminator(in_dim=2, hidden=(128, 128), spectral_norm=False):
     return MLPDiscriminator(in_dim, hidden, 0.0, spectral_norm)
 
 
-def _check_size(image_size):
-    if image_size % 4:
-        raise ValueError(f"image_size must be a multiple of 4 (28, 32, 64), got {image_size}")
-
-
 def _bn():
     return layers.BatchNormalization(momentum=BN_MOMENTUM, epsilon=BN_EPS,
                                      gamma_initializer=keras.initializers.RandomNormal(1.0, 0.02))
@@ -123,7 +117,7 @@ class DCGANGenerator(keras.Model):
 
     def __init__(self, latent_dim=100, channels=1, image_size=28):
         super().__init__()
-        _check_size(image_size)
+        check_image_size(image_size)
         self.latent_dim, s = latent_dim, image_size // 4
 
         def up(c_out, stride, activation=None):
@@ -157,7 +151,7 @@ class DCGANDiscriminator(keras.Model):
     def __init__(self, channels=1, image_size=28, dropout=0.3, spectral_norm=False, widths=(64, 128),
                  dense=0, batchnorm=False):
         super().__init__()
-        _check_size(image_size)
+        check_image_size(image_size)
         w1, w2 = widths
 
         def block(layer, norm):
@@ -341,9 +335,30 @@ class PackedDiscriminator(keras.Model):
         return self.inner(x, training=training)
 
 
-def build_models(config):
-    """(G, D) for a TrainConfig: its model, latent_dim, data shape, pack and model_kwargs."""
-    g_name, g_kwargs, d_name, d_kwargs = model_arguments(config)
-    here = globals()
-    D = here[d_name](**d_kwargs)
-    return here[g_name](**g_kwargs), (PackedDiscriminator(D, config.pack) if config.pack > 1 else D)
+def create_weights(G, D=None, latent_dim: int = 100) -> None:
+    """Create the weights of networks that Keras builds on their first call: G on two
+    noise codes (and labels, if conditional), D on G's samples."""
+    labels = cycling_labels(G, 2)
+    extra = () if labels is None else (keras.ops.convert_to_tensor(labels, "int32"),)
+    x = G(keras.ops.zeros((2, latent_dim)), *extra, training=False)
+    if D is not None:
+        D(x, *extra, training=False)
+
+
+# The pairs of networks that models' options name (ganbook.nets.options.NetworkArgs.networks).
+NETWORKS = {
+    "mlp": (MLPGenerator, MLPDiscriminator),
+    "conditional": (ConditionalGenerator, ConditionalDiscriminator),
+    "dcgan": (DCGANGenerator, DCGANDiscriminator),
+    "conditional_dcgan": (ConditionalDCGANGenerator, ConditionalDCGANDiscriminator),
+}
+
+
+def build_models(config, shape=None):
+    """(G, D) of config.model for samples of `shape` (shared layout; default: config.dataset's),
+    with config.latent_dim; D wrapped in a PackedDiscriminator when config.pack > 1."""
+    args = model_arguments(config, shape)
+    make_g, make_d = NETWORKS[args.networks]
+    D = make_d(**args.d_kwargs)  # D first: the order in which the initial weights are drawn
+    G = make_g(**args.g_kwargs)
+    return G, (PackedDiscriminator(D, config.pack) if config.pack > 1 else D)

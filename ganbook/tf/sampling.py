@@ -6,6 +6,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganbook.latent import cycling_labels, noise, standing_codes
+from ganbook.nets.protocol import latent_dim_of, n_classes_of
 
 
 def to_native(x: np.ndarray) -> np.ndarray:
@@ -26,10 +27,10 @@ def sample(G, n: int = 64, labels=None, seed: int | None = 0, z=None, batch_size
     G runs in inference mode (BatchNorm uses its moving averages), in batches of batch_size.
     """
     if z is None:
-        z = noise(n, G.latent_dim, seed)
+        z = noise(n, latent_dim_of(G), seed)
     z = tf.cast(z, tf.float32)
     n = int(z.shape[0])
-    conditional = hasattr(G, "n_classes")
+    conditional = n_classes_of(G) > 0
     if conditional:
         labels = cycling_labels(G, n) if labels is None else np.asarray(labels)
     out = []
@@ -43,7 +44,7 @@ def sample(G, n: int = 64, labels=None, seed: int | None = 0, z=None, batch_size
 def recalibrate_batchnorm(G, n: int = 2000, batch_size: int = 500, seed: int = 0):
     """Set G's BatchNorm moving statistics to their averages over the batches of
     `standing_codes(G, n, seed)` in training mode; returns G (unchanged without
-    BatchNorm). Why: `TrainingLoop.generator`; the name: Brock et al. 2019."""
+    BatchNorm). Why: `TrainingLoop.averaged_generator`; the name: Brock et al. 2019."""
     norms = [layer for layer in G._flatten_layers(include_self=False)
              if isinstance(layer, keras.layers.BatchNormalization)]
     if not norms:

@@ -8,7 +8,7 @@ import tensorflow as tf
 from keras import layers
 
 from ganbook.seed import seed_everything
-from ganbook.superres import downsample
+from ganbook.studies.superres import downsample
 from ganbook.tf.device import pick_device
 from ganbook.tf.losses import d_loss_bce, g_loss_nonsaturating
 from ganbook.tf.models import SLOPE, DCGANDiscriminator

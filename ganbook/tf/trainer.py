@@ -16,18 +16,16 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganbook.config import PROBABILITY_LOSSES, TrainConfig
-from ganbook.data import check_images
-from ganbook.datasets import sample_shape
-from ganbook.diffaug import max_shift
-from ganbook.loop import TrainingLoop
-from ganbook.parallel import require_divisible
-from ganbook.seed import seed_everything
-from ganbook.tf import checkpoint, diffaug
+from ganbook.config import TrainConfig
+from ganbook.train.diffaug import max_shift
+from ganbook.train.loop import TrainingLoop, check_networks, resolve_network
+from ganbook.train.parallel import require_divisible
+from ganbook.tf import checkpoint, diffaug, losses, sampling
 from ganbook.tf.device import pick_device
-from ganbook.tf.losses import LOSSES, clip_weights, gradient_penalty, r1_penalty
-from ganbook.tf.models import build_models
-from ganbook.tf.sampling import recalibrate_batchnorm, sample, to_native
+from ganbook.tf.losses import clip_weights, gradient_penalty, r1_penalty
+from ganbook.tf.models import PackedDiscriminator, build_models, create_weights
+from ganbook.tf.rng import RandomState
+from ganbook.tf.sampling import to_native
 
 POLICIES = {None: "float32", "bf16": "mixed_bfloat16", "fp16": "mixed_float16"}
 
@@ -58,20 +56,31 @@ def _check_distributable(config, replicas: int) -> None:
 
 
 class Trainer(TrainingLoop):
-    """Train a GAN described by a TrainConfig.
+    """Train a GAN: the config's model, or your own networks.
 
         trainer = Trainer(TrainConfig(model="toy", dataset="ring", steps=2000), out_dir="runs/ring")
+        trainer = Trainer(TrainConfig(latent_dim=16), G=MyGenerator(), D=MyDiscriminator())
         history = trainer.fit(x)          # x: float32 NumPy, shared layout
 
-    hooks: callables hook(trainer) run after every fixed-noise snapshot
-    (every config.sample_every steps), e.g. to redraw a live plot.
+    G, D: keras.Model networks (or functions returning them) that keep the
+    contract of ganbook.train.loop.TrainingLoop; with config.ema, G must be a
+    function (Keras cannot copy a subclassed model, and the average needs a
+    second G). Without them, config.model is built for config.dataset (under
+    config.mixed_precision's dtype policy), its initial weights drawn from config.seed.
+    d_loss, g_loss: loss callables instead of config.loss's.
+    device: "/CPU:0", "/GPU:0", ..., or None for the best there is.
+    hooks: callables hook(trainer) run after every fixed-noise snapshot.
+    Random numbers come from the trainer's own state, seeded by config.seed: the
+    global generators of the caller are neither reseeded nor consumed.
     """
     checkpoint = checkpoint
+    sampling = sampling
+    losses = losses
 
-    def __init__(self, config: TrainConfig, out_dir=None, device=None, hooks=()):
-        seed_everything(config.seed)
-        keras.utils.set_random_seed(config.seed)
-        self._init_loop(config, out_dir, hooks)
+    def __init__(self, config: TrainConfig, out_dir=None, device=None, hooks=(), *,
+                 G=None, D=None, d_loss=None, g_loss=None):
+        check_networks(G, D)
+        super().__init__(config, out_dir, hooks, user_networks=G is not None, d_loss=d_loss, g_loss=g_loss)
         self.device = pick_device(device)
         fp16 = config.mixed_precision == "fp16"
         if fp16 and "GPU" not in self.device.upper():
@@ -80,30 +89,48 @@ class Trainer(TrainingLoop):
         self.replicas = self.strategy.num_replicas_in_sync
         if self.replicas > 1:
             _check_distributable(config, self.replicas)
-        with tf.device(self.device), self.strategy.scope():
-            self.G, self.D = _build(config)
+        self.rng = RandomState(config.seed)
+        with tf.device(self.device), self.strategy.scope(), self.rng.active():
+            self.G, self.D = self._networks(G, D)
+            self.G_ema = self._average_of(G) if config.ema else None
             self.opt_g = _adam(config.lr_g, config.betas, fp16)
             self.opt_d = _adam(config.lr_d, config.betas, fp16)
             self.opt_g.build(self.G.trainable_variables)
             self.opt_d.build(self.D.trainable_variables)
-            self.G_ema = _build(config)[0] if config.ema else None
-            if self.G_ema is not None:
-                for avg, w in zip(self.G_ema.weights, self.G.weights):
-                    avg.assign(w)
             # One stream, drawn from outside the replicas for the global batch (see _train_step).
             self.gen = tf.random.Generator.from_seed(config.seed)
-        self.d_loss_fn, self.g_loss_fn = LOSSES[config.loss]
-        self.conditional = hasattr(self.G, "n_classes")
-        self._perm, self._pos = None, 0
         self._step_fn = tf.function(self._train_step, jit_compile=config.compile)
         self._ema_fn = tf.function(self._ema_assign)
+
+    def _networks(self, G, D):
+        """(G, D), built: yours (D packed when config.pack > 1), or config.model's."""
+        if G is None:
+            return _build(self.config)
+        G, D = resolve_network(G, keras.Model, "G"), resolve_network(D, keras.Model, "D")
+        D = PackedDiscriminator(D, self.config.pack) if self.config.pack > 1 else D
+        create_weights(G, D, self.config.latent_dim)
+        return G, D
+
+    def _average_of(self, G):
+        """G_ema: a second generator holding G's weights (built like G, or by the factory G)."""
+        if G is None:
+            G_ema = _build(self.config)[0]
+        elif isinstance(G, keras.Model):
+            raise ValueError("config.ema needs a second copy of G, and Keras cannot copy a subclassed "
+                             "model: pass G as a function that builds it, e.g. G=lambda: MyGenerator()")
+        else:
+            G_ema = resolve_network(G, keras.Model, "G")
+            create_weights(G_ema, None, self.config.latent_dim)
+        for avg, w in zip(G_ema.weights, self.G.weights):
+            avg.assign(w)
+        return G_ema
 
     # ---- one training step -------------------------------------------------
     def _noise(self, n):
         z = self.gen.normal([n, self.config.latent_dim])
-        if not self.conditional:
+        if not self.n_classes:
             return z, ()
-        return z, (self.gen.uniform([n], 0, self.G.n_classes, dtype=tf.int32),)
+        return z, (self.gen.uniform([n], 0, self.n_classes, dtype=tf.int32),)
 
     def _scaled(self, opt, loss):
         """The loss to differentiate (call inside the tape): divided by the number of
@@ -241,54 +268,35 @@ class Trainer(TrainingLoop):
             d_loss, real_out, fake_out = self._d_step(real, y_real, tf.stop_gradient(fake), y_fake, eps)
         if not joint:
             g_loss = self._g_step(g_tape, fake, y_fake)
-        if self.config.loss in PROBABILITY_LOSSES:
+        if self.probabilities:
             real_out, fake_out = tf.sigmoid(real_out), tf.sigmoid(fake_out)
         return tf.stack([d_loss, g_loss, tf.reduce_mean(real_out), tf.reduce_mean(fake_out)])
 
     # ---- data on the device ------------------------------------------------
-    def _to_device(self, x, y):
-        check_images(x, sample_shape(self.config), "training data",
-                     bounded=self.config.dataset == "mnist")
-        if self.conditional and y is None:
-            raise ValueError("a conditional model needs labels: fit(x, y)")
+    def _prepare(self, x, y):
         with tf.device(self.device):
             data = tf.constant(to_native(np.asarray(x, np.float32)))
-            labels = tf.constant(np.asarray(y), tf.int32) if self.conditional else None
+            labels = tf.constant(np.asarray(y), tf.int32) if y is not None else None
         return data, labels
 
-    def _next_position(self, n_data):
-        """Where this step's n_critic batches start in the epoch's permutation."""
-        need = self.config.batch_size * self.config.n_critic
-        if n_data < need:
-            raise ValueError(f"{n_data} training samples, fewer than one step's batches "
-                             f"({self.config.n_critic} x {self.config.batch_size}); lower batch_size")
-        if self._perm is None or int(self._perm.shape[0]) != n_data or self._pos + need > n_data:
-            with tf.device(self.device):
-                self._perm = tf.argsort(self.gen.uniform([n_data]))
-            self._pos = 0
-        pos = self._pos
-        self._pos += need
-        return tf.constant(pos, tf.int32)
+    def _permutation(self, n):
+        with tf.device(self.device):
+            return tf.argsort(self.gen.uniform([n]))
 
-    # ---- the backend's part of the loop (see ganbook.loop) ----------------
-    def _prepare(self, x, y):
-        return self._to_device(x, y)
-
+    # ---- the backend's part of the loop (see ganbook.train.loop) -----------
     def _step(self, data):
         data, labels = data
         pos = self._next_position(int(data.shape[0]))
-        return self._step_fn(data, labels, self._perm, pos)
+        return self._step_fn(data, labels, self.cursor.perm, tf.constant(pos, tf.int32))
 
     def _rows(self, buffer):
         return tf.stack(buffer).numpy().astype(np.float64).tolist()
 
-    def _sample(self, z, labels):
-        return sample(self.generator, z=z, labels=labels)
+    def _random_state(self):
+        return self.rng.active()
 
-    def _recalibrate(self, G):
-        recalibrate_batchnorm(G, seed=self.config.seed)
-
-    def _is_main(self) -> bool:
+    @property
+    def is_main(self) -> bool:
         """False only on the workers of a multi-worker strategy other than the chief
         (task "chief", else worker 0), which alone writes checkpoints."""
         resolver = getattr(self.strategy, "cluster_resolver", None)
@@ -304,6 +312,6 @@ class Trainer(TrainingLoop):
         if self.replicas > 1:
             self.strategy.reduce(tf.distribute.ReduceOp.SUM, self.strategy.run(lambda: tf.ones(())), axis=None)
 
-    def _set_lr(self, factor):
-        for opt, lr in ((self.opt_g, self.config.lr_g), (self.opt_d, self.config.lr_d)):
-            opt.learning_rate.assign(lr * factor)
+    def _set_learning_rates(self, lr_g, lr_d):
+        for opt, lr in ((self.opt_g, lr_g), (self.opt_d, lr_d)):
+            opt.learning_rate.assign(lr)

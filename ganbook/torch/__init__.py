@@ -1,6 +1,6 @@
 """The PyTorch backend of ganbook. Mirrors ganbook.tf name for name."""
 from ganbook.config import TrainConfig
-from ganbook.history import TrainingDivergedError
+from ganbook.train.history import TrainingDivergedError
 from ganbook.torch import losses
 from ganbook.torch.checkpoint import load_generator
 from ganbook.torch.critic import FourierCritic, critic_logits, fit_critic, rejection_sample

@@ -11,16 +11,16 @@ import platform
 from pathlib import Path
 
 import torch
+from torch import nn
 
-from ganbook import checkpoints as files
 from ganbook.config import TrainConfig, require_compatible
+from ganbook.torch.device import pick_device
+from ganbook.torch.models import build_models
+from ganbook.train import checkpoints as files
+from ganbook.train.loop import resolve_network
 
 FORMAT = "ganbook-torch-1"
 SUFFIX = ".pt"
-
-
-def step_of(path) -> int:
-    return int(Path(path).name.split("-")[1].split(".")[0])
 
 
 def _state(trainer) -> dict:
@@ -35,9 +35,10 @@ def _state(trainer) -> dict:
         "opt_d": trainer.opt_d.state_dict(),
         "scaler_g": trainer.scaler_g.state_dict(),
         "scaler_d": trainer.scaler_d.state_dict(),
-        "rng": {"torch": torch.get_rng_state(), "trainer": trainer.gen.get_state(),
-                "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []},
-        "data": {"perm": None if trainer._perm is None else trainer._perm.cpu(), "pos": trainer._pos},
+        "networks": "yours" if trainer.user_networks else "config",
+        "rng": {"torch": trainer.rng.cpu, "cuda": list(trainer.rng.cuda), "trainer": trainer.gen.get_state()},
+        "data": {"perm": None if trainer.cursor.perm is None else trainer.cursor.perm.cpu(),
+                 "pos": trainer.cursor.pos},
         "history": trainer.history,
         "samples": {k: torch.from_numpy(v) for k, v in files.pack_samples(trainer.samples).items()},
         "versions": {"torch": str(torch.__version__), "python": platform.python_version()},
@@ -68,10 +69,15 @@ def read(path) -> dict:
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e:
-        raise ValueError(f"{path} is not a readable ganbook PyTorch checkpoint ({e})") from e
+        raise files.UnreadableCheckpoint(f"{path} is not a readable ganbook PyTorch checkpoint ({e})") from e
     if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise ValueError(f"{path} is not a ganbook PyTorch checkpoint (format {FORMAT} expected)")
+        raise files.UnreadableCheckpoint(f"{path} is not a ganbook PyTorch checkpoint (format {FORMAT} expected)")
     return state
+
+
+def read_config(path) -> TrainConfig:
+    """The TrainConfig of checkpoint `path` (a file, or a run folder: its newest)."""
+    return TrainConfig.from_dict(read(path)["config"])
 
 
 def restore(trainer, path) -> None:
@@ -89,30 +95,36 @@ def restore(trainer, path) -> None:
     trainer.opt_d.load_state_dict(state["opt_d"])
     trainer.scaler_g.load_state_dict(state["scaler_g"])
     trainer.scaler_d.load_state_dict(state["scaler_d"])
-    torch.set_rng_state(state["rng"]["torch"])
+    trainer.rng.load_state_dict({"cpu": state["rng"]["torch"], "cuda": state["rng"]["cuda"]})
     trainer.gen.set_state(state["rng"]["trainer"])
-    if state["rng"]["cuda"] and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(state["rng"]["cuda"])
     perm = state["data"]["perm"]
-    trainer._perm = None if perm is None else perm.to(trainer.device)
-    trainer._pos = state["data"]["pos"]
+    trainer.cursor.perm = None if perm is None else perm.to(trainer.device)
+    trainer.cursor.pos = state["data"]["pos"]
     trainer.step = state["step"]
     trainer.history = state["history"]
     trainer.samples = files.unpack_samples({k: v.numpy() for k, v in state["samples"].items()})
 
 
-def load_generator(path, device=None):
+def load_generator(path, G=None, device=None):
     """The generator of checkpoint `path` (a file, or a run folder: its newest), in eval mode:
     the weight average G_ema when the run kept one (TrainConfig.ema), else G.
 
-        G = ganbook.torch.load_generator("runs/mnist"); x = ganbook.torch.sample(G, 64)
-    """
-    from ganbook.torch.device import pick_device
-    from ganbook.torch.models import build_models
+    G: the network to load the weights into (or a function that returns one). A
+    run of the config's model needs none: it is built from the stored config.
+    A run of your own networks needs it, built as for training.
 
+        G = ganbook.torch.load_generator("runs/mnist"); x = ganbook.torch.sample(G, 64)
+        G = ganbook.torch.load_generator("runs/mine", G=MyGenerator())
+    """
     state = read(path)
-    config = TrainConfig.from_dict(state["config"])
-    G, _ = build_models(config)
-    G.load_state_dict(state.get("G_ema", state["G"]))
-    G.config = config
+    if G is None:
+        if state.get("networks") == "yours":
+            raise ValueError(f"checkpoint {path} was trained with your own networks; pass the "
+                             "generator to load into: load_generator(path, G=MyGenerator(...))")
+        G, _ = build_models(TrainConfig.from_dict(state["config"]))
+    G = resolve_network(G, nn.Module, "G")
+    try:
+        G.load_state_dict(state.get("G_ema", state["G"]))
+    except RuntimeError as e:
+        raise ValueError(f"checkpoint {path} holds another generator than {type(G).__name__}: {e}") from e
     return G.to(pick_device(device)).eval()

@@ -1,6 +1,6 @@
 """The MNIST feature classifier in PyTorch (mirrored in ganbook/tf/classifier.py).
 
-Architecture and weights: see ganbook/classifier.py. The weight file is in
+Architecture and weights: see ganbook/eval/classifier.py. The weight file is in
 Keras layout; `load_classifier` transposes conv kernels HWIO -> OIHW and dense
 kernels (in, out) -> (out, in).
 """
@@ -11,7 +11,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ganbook import classifier as spec
+from ganbook.eval import classifier as spec
 
 
 class MnistClassifier(nn.Module):

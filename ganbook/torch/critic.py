@@ -1,6 +1,6 @@
 """The post-hoc critic for flat data and rejection sampling with it (PyTorch; mirrored in ganbook/tf/critic.py).
 
-ganbook/critic.py says what they do and why.
+ganbook/studies/critic.py says what they do and why.
 """
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ganbook.critic import accept_reject, check_fit, check_flat, fourier_frequencies
+from ganbook.studies.critic import accept_reject, check_fit, check_flat, fourier_frequencies
 from ganbook.seed import seed_everything
 from ganbook.torch.losses import d_loss_bce
 from ganbook.torch.models import _mlp
@@ -80,7 +80,7 @@ def critic_logits(critic, x, batch_size: int = 10_000) -> np.ndarray:
 
 
 def rejection_sample(G, critic, n: int, seed: int = 0, quantile: float = 0.99):
-    """n samples of G kept by the critic's density ratio (ganbook.critic.accept_reject).
+    """n samples of G kept by the critic's density ratio (ganbook.studies.critic.accept_reject).
 
     Returns (samples float32 (n, d), acceptance rate).
     """

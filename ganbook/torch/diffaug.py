@@ -1,13 +1,13 @@
 """Random translation of image batches for D (PyTorch; mirrored in ganbook/tf/diffaug.py).
 
-See ganbook.diffaug for why and when the trainer uses it.
+See ganbook.train.diffaug for why and when the trainer uses it.
 """
 from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
 
-from ganbook.diffaug import FILL
+from ganbook.train.diffaug import FILL
 
 
 def random_shifts(n: int, max_shift: int, generator: torch.Generator) -> torch.Tensor:

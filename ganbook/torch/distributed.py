@@ -18,7 +18,7 @@ import os
 import torch
 import torch.distributed as dist
 
-from ganbook.parallel import World, launched
+from ganbook.train.parallel import World, launched
 
 
 def setup(backend: str | None = None) -> World:

@@ -9,12 +9,10 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm as _sn
 
-from ganbook.model_options import model_arguments
+from ganbook.nets.constants import BN_EPS, EMBED_STD, SLOPE, check_image_size
+from ganbook.nets.options import model_arguments
 
-SLOPE = 0.2  # LeakyReLU negative slope, as in the DCGAN paper
-EMBED_STD = 0.02  # the projection discriminator's label embedding starts small
 BN_MOMENTUM = 0.1  # PyTorch convention; Keras momentum 0.9 is the same average
-BN_EPS = 1e-5
 
 
 def _maybe_sn(layer: nn.Module, on: bool) -> nn.Module:
@@ -80,11 +78,6 @@ def toy_discriminator(in_dim=2, hidden=(128, 128), spectral_norm=False):
     return MLPDiscriminator(in_dim, hidden, 0.0, spectral_norm)
 
 
-def _check_size(image_size):
-    if image_size % 4:
-        raise ValueError(f"image_size must be a multiple of 4 (28, 32, 64), got {image_size}")
-
-
 class DCGANGenerator(nn.Module):
     """z (N, latent_dim) -> images (N, channels, image_size, image_size) in [-1, 1].
 
@@ -95,7 +88,7 @@ class DCGANGenerator(nn.Module):
 
     def __init__(self, latent_dim=100, channels=1, image_size=28):
         super().__init__()
-        _check_size(image_size)
+        check_image_size(image_size)
         self.latent_dim, self.base = latent_dim, image_size // 4
         self.project = nn.Sequential(
             nn.Linear(latent_dim, self.base * self.base * 256, bias=False),
@@ -133,7 +126,7 @@ class DCGANDiscriminator(nn.Module):
     def __init__(self, channels=1, image_size=28, dropout=0.3, spectral_norm=False, widths=(64, 128),
                  dense=0, batchnorm=False):
         super().__init__()
-        _check_size(image_size)
+        check_image_size(image_size)
         side = image_size // 4
         w1, w2 = widths
 
@@ -301,9 +294,20 @@ class PackedDiscriminator(nn.Module):
         return self.inner(x.reshape(x.shape[0] // self.pack, -1, *x.shape[2:]))
 
 
-def build_models(config):
-    """(G, D) for a TrainConfig: its model, latent_dim, data shape, pack and model_kwargs."""
-    g_name, g_kwargs, d_name, d_kwargs = model_arguments(config)
-    here = globals()
-    D = here[d_name](**d_kwargs)
-    return here[g_name](**g_kwargs), (PackedDiscriminator(D, config.pack) if config.pack > 1 else D)
+# The pairs of networks that models' options name (ganbook.nets.options.NetworkArgs.networks).
+NETWORKS = {
+    "mlp": (MLPGenerator, MLPDiscriminator),
+    "conditional": (ConditionalGenerator, ConditionalDiscriminator),
+    "dcgan": (DCGANGenerator, DCGANDiscriminator),
+    "conditional_dcgan": (ConditionalDCGANGenerator, ConditionalDCGANDiscriminator),
+}
+
+
+def build_models(config, shape=None):
+    """(G, D) of config.model for samples of `shape` (shared layout; default: config.dataset's),
+    with config.latent_dim; D wrapped in a PackedDiscriminator when config.pack > 1."""
+    args = model_arguments(config, shape)
+    make_g, make_d = NETWORKS[args.networks]
+    D = make_d(**args.d_kwargs)  # D first: the order in which the initial weights are drawn
+    G = make_g(**args.g_kwargs)
+    return G, (PackedDiscriminator(D, config.pack) if config.pack > 1 else D)

@@ -6,6 +6,7 @@ import torch
 from torch import nn
 
 from ganbook.latent import cycling_labels, noise, standing_codes
+from ganbook.nets.protocol import latent_dim_of, n_classes_of
 
 
 def to_native(x: np.ndarray) -> np.ndarray:
@@ -32,10 +33,10 @@ def sample(G, n: int = 64, labels=None, seed: int | None = 0, z=None, batch_size
     """
     device = _device_of(G)
     if z is None:
-        z = noise(n, G.latent_dim, seed)
+        z = noise(n, latent_dim_of(G), seed)
     z = torch.as_tensor(np.asarray(z, dtype=np.float32) if not torch.is_tensor(z) else z)
     n = len(z)
-    conditional = hasattr(G, "n_classes")
+    conditional = n_classes_of(G) > 0
     if conditional:
         labels = cycling_labels(G, n) if labels is None else np.asarray(labels)
         labels = torch.as_tensor(labels, dtype=torch.long)
@@ -54,7 +55,7 @@ def sample(G, n: int = 64, labels=None, seed: int | None = 0, z=None, batch_size
 def recalibrate_batchnorm(G, n: int = 2000, batch_size: int = 500, seed: int = 0):
     """Set G's BatchNorm running statistics to their averages over the batches of
     `standing_codes(G, n, seed)` in training mode; returns G (unchanged without
-    BatchNorm). Why: `TrainingLoop.generator`; the name: Brock et al. 2019."""
+    BatchNorm). Why: `TrainingLoop.averaged_generator`; the name: Brock et al. 2019."""
     norms = [m for m in G.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     if not norms:
         return G

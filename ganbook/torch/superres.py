@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ganbook.seed import seed_everything
-from ganbook.superres import downsample
+from ganbook.studies.superres import downsample
 from ganbook.torch.device import pick_device
 from ganbook.torch.losses import d_loss_bce, g_loss_nonsaturating
 from ganbook.torch.models import SLOPE, DCGANDiscriminator, dcgan_init

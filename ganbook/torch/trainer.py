@@ -16,26 +16,24 @@ import inspect
 
 import numpy as np
 import torch
+from torch import nn
 
-from ganbook.config import PROBABILITY_LOSSES, TrainConfig
-from ganbook.data import check_images
-from ganbook.datasets import sample_shape
-from ganbook.diffaug import max_shift
-from ganbook.loop import TrainingLoop
-from ganbook.parallel import require_divisible
-from ganbook.seed import seed_everything
-from ganbook.torch import checkpoint, diffaug, distributed
+from ganbook.config import TrainConfig
+from ganbook.train.diffaug import max_shift
+from ganbook.train.loop import TrainingLoop, check_networks, resolve_network
+from ganbook.train.parallel import require_divisible
+from ganbook.torch import checkpoint, diffaug, distributed, losses, sampling
 from ganbook.torch.device import pick_device
-from ganbook.torch.losses import LOSSES, clip_weights, gradient_penalty, r1_penalty
-from ganbook.torch.models import build_models
-from ganbook.torch.sampling import recalibrate_batchnorm, sample, to_native
+from ganbook.torch.losses import clip_weights, gradient_penalty, r1_penalty
+from ganbook.torch.models import PackedDiscriminator, build_models
+from ganbook.torch.rng import RandomState
+from ganbook.torch.sampling import to_native
 
 
-def memory_format(config: TrainConfig, device: torch.device) -> torch.memory_format:
+def memory_format(images: bool, device: torch.device) -> torch.memory_format:
     """channels_last for convolutional models on CPU and CUDA: oneDNN and cuDNN run
-    convolutions faster on it (measured with benchmarks/throughput.py). The
-    networks' maths and outputs' shapes are unchanged."""
-    images = len(sample_shape(config)) == 3
+    convolutions faster on it (see benchmarks/throughput.py). The networks' maths
+    and outputs' shapes are unchanged."""
     return torch.channels_last if images and device.type in ("cpu", "cuda") else torch.preserve_format
 
 
@@ -49,25 +47,38 @@ NO_BUFFER_SYNC = ({"forward_sync_buffers": False}
 
 
 class Trainer(TrainingLoop):
-    """Train a GAN described by a TrainConfig.
+    """Train a GAN: the config's model, or your own networks.
 
         trainer = Trainer(TrainConfig(model="toy", dataset="ring", steps=2000), out_dir="runs/ring")
+        trainer = Trainer(TrainConfig(latent_dim=16), G=MyGenerator(), D=MyDiscriminator())
         history = trainer.fit(x)          # x: float32 NumPy, shared layout
 
-    hooks: callables hook(trainer) run after every fixed-noise snapshot
-    (every config.sample_every steps), e.g. to redraw a live plot.
+    G, D: torch.nn.Module networks (or functions returning them) that keep the
+    contract of ganbook.train.loop.TrainingLoop; without them, config.model is
+    built for config.dataset, its initial weights drawn from config.seed.
+    d_loss, g_loss: loss callables instead of config.loss's.
+    device: "cpu", "cuda", "cuda:1", "mps", or None for the best there is.
+    hooks: callables hook(trainer) run after every fixed-noise snapshot.
+    Random numbers come from the trainer's own state, seeded by config.seed: the
+    global generators of the caller are neither reseeded nor consumed.
     """
     checkpoint = checkpoint
+    sampling = sampling
+    losses = losses
 
-    def __init__(self, config: TrainConfig, out_dir=None, device=None, hooks=()):
-        seed_everything(config.seed)
-        self._init_loop(config, out_dir, hooks)
+    def __init__(self, config: TrainConfig, out_dir=None, device=None, hooks=(), *,
+                 G=None, D=None, d_loss=None, g_loss=None):
+        check_networks(G, D)
+        super().__init__(config, out_dir, hooks, user_networks=G is not None, d_loss=d_loss, g_loss=g_loss)
         self.world = distributed.current()
         self.device = pick_device(distributed.device_for(self.world, device))
         if config.mixed_precision == "fp16" and self.device.type != "cuda":
             raise ValueError("mixed_precision='fp16' needs a CUDA GPU; use 'bf16' or None here")
-        self.memory_format = memory_format(config, self.device)
-        self.G, self.D = (m.to(self.device, memory_format=self.memory_format) for m in build_models(config))
+        self.rng = RandomState(config.seed, self.device)
+        with self.rng.active():
+            self.G, self.D = self._networks(G, D)
+        self.memory_format = memory_format(len(self.sample_shape) == 3, self.device)
+        self.G, self.D = (m.to(memory_format=self.memory_format) for m in (self.G, self.D))
         self.G_ema = copy.deepcopy(self.G).requires_grad_(False) if config.ema else None
         # What the training step calls: the networks, or their DDP wrappers when data parallel.
         self.G_train, self.D_train = self._parallel(self.G), self._parallel(self.D)
@@ -77,11 +88,17 @@ class Trainer(TrainingLoop):
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=config.lr_d, betas=config.betas, fused=fused)
         self.scaler_g = torch.amp.GradScaler(enabled=config.mixed_precision == "fp16")
         self.scaler_d = torch.amp.GradScaler(enabled=config.mixed_precision == "fp16")
-        self.d_loss_fn, self.g_loss_fn = LOSSES[config.loss]
         self.gen = torch.Generator(self.device).manual_seed(config.seed)
-        self.conditional = hasattr(self.G, "n_classes")
-        self._perm, self._pos = None, 0
         self._step_fn = torch.compile(self._train_step) if config.compile else self._train_step
+
+    def _networks(self, G, D):
+        """(G, D) on the device: yours (D packed when config.pack > 1), or config.model's."""
+        if G is None:
+            G, D = build_models(self.config)
+        else:
+            G, D = resolve_network(G, nn.Module, "G"), resolve_network(D, nn.Module, "D")
+            D = PackedDiscriminator(D, self.config.pack) if self.config.pack > 1 else D
+        return G.to(self.device), D.to(self.device)
 
     def _parallel(self, model):
         """model wrapped in DistributedDataParallel when several processes train, else model."""
@@ -100,7 +117,8 @@ class Trainer(TrainingLoop):
         ids = [self.device.index] if self.device.type == "cuda" else None
         return DDP(model, device_ids=ids, **NO_BUFFER_SYNC)
 
-    def _is_main(self) -> bool:
+    @property
+    def is_main(self) -> bool:
         return self.world.main
 
     def _barrier(self) -> None:
@@ -125,9 +143,9 @@ class Trainer(TrainingLoop):
         batch with the same generator and keeps its shard."""
         n_all = n * self.world.size
         z = self._shard(torch.randn(n_all, self.config.latent_dim, generator=self.gen, device=self.device))
-        if not self.conditional:
+        if not self.n_classes:
             return z, ()
-        y = torch.randint(0, self.G.n_classes, (n_all,), generator=self.gen, device=self.device)
+        y = torch.randint(0, self.n_classes, (n_all,), generator=self.gen, device=self.device)
         return z, (self._shard(y),)
 
     def _augment(self, x):
@@ -150,7 +168,9 @@ class Trainer(TrainingLoop):
         with self._autocast():
             real_out, fake_out = self._scores(real, y_real, fake, y_fake)
             loss = self.d_loss_fn(real_out, fake_out)
-        critic = (lambda x: self.D(x, *y_real)) if self.conditional else self.D
+        def critic(x):  # D as a function of the samples alone, for the penalties
+            return self.D(x, *y_real)
+
         if cfg.gp_weight:
             loss = loss + cfg.gp_weight * gradient_penalty(critic, real, fake.detach())
         if cfg.r1_weight:
@@ -218,7 +238,7 @@ class Trainer(TrainingLoop):
             d_loss, real_out, fake_out = self._d_step(reals[i], y_real, fake.detach(), y_fake)
         if not joint:
             g_loss = self._g_step(fake, y_fake)
-        if self.config.loss in PROBABILITY_LOSSES:
+        if self.probabilities:
             real_out, fake_out = torch.sigmoid(real_out), torch.sigmoid(fake_out)
         return torch.stack([d_loss, g_loss, real_out.mean(), fake_out.mean()])
 
@@ -230,43 +250,26 @@ class Trainer(TrainingLoop):
             avg.copy_(b)
 
     # ---- data on the device ------------------------------------------------
-    def _to_device(self, x, y):
-        expected = sample_shape(self.config)
-        check_images(x, expected, "training data", bounded=self.config.dataset == "mnist")
-        if self.conditional and y is None:
-            raise ValueError("a conditional model needs labels: fit(x, y)")
+    def _prepare(self, x, y):
         data = torch.from_numpy(to_native(np.asarray(x, np.float32))).to(self.device)
         if data.ndim == 4:
             data = data.contiguous(memory_format=self.memory_format)
-        labels = torch.as_tensor(y, dtype=torch.long, device=self.device) if self.conditional else None
+        labels = torch.as_tensor(y, dtype=torch.long, device=self.device) if y is not None else None
         return data, labels
 
-    def _next_position(self, n_data):
-        """Where this step's n_critic batches start in the epoch's permutation."""
-        need = self.config.batch_size * self.config.n_critic
-        if n_data < need:
-            raise ValueError(f"{n_data} training samples, fewer than one step's batches "
-                             f"({self.config.n_critic} x {self.config.batch_size}); lower batch_size")
-        if self._perm is None or len(self._perm) != n_data or self._pos + need > n_data:
-            self._perm = torch.randperm(n_data, generator=self.gen, device=self.device)
-            self._pos = 0
-        pos = self._pos
-        self._pos += need
-        return pos
+    def _permutation(self, n):
+        return torch.randperm(n, generator=self.gen, device=self.device)
 
     def _batches(self, data, labels):
         pos = self._next_position(len(data))
         n, b = self.config.n_critic, self.config.batch_size
-        idx = self._perm[pos:pos + n * b].view(n, b)
+        idx = self.cursor.perm[pos:pos + n * b].view(n, b)
         if self.world.size > 1:  # every process has the same permutation; each takes its columns
             shard = b // self.world.size
             idx = idx[:, self.world.rank * shard:(self.world.rank + 1) * shard]
         return data[idx], (labels[idx] if labels is not None else None)
 
-    # ---- the backend's part of the loop (see ganbook.loop) ----------------
-    def _prepare(self, x, y):
-        return self._to_device(x, y)
-
+    # ---- the backend's part of the loop (see ganbook.train.loop) -----------
     def _step(self, data):
         return self._step_fn(*self._batches(*data))
 
@@ -274,13 +277,10 @@ class Trainer(TrainingLoop):
         """The buffered step statistics as Python floats, averaged over the processes."""
         return distributed.mean_over_ranks(torch.stack(buffer).float(), self.world).cpu().tolist()
 
-    def _sample(self, z, labels):
-        return sample(self.generator, z=z, labels=labels)
+    def _random_state(self):
+        return self.rng.active()
 
-    def _recalibrate(self, G):
-        recalibrate_batchnorm(G, seed=self.config.seed)
-
-    def _set_lr(self, factor):
-        for opt, lr in ((self.opt_g, self.config.lr_g), (self.opt_d, self.config.lr_d)):
+    def _set_learning_rates(self, lr_g, lr_d):
+        for opt, lr in ((self.opt_g, lr_g), (self.opt_d, lr_d)):
             for group in opt.param_groups:
-                group["lr"] = lr * factor
+                group["lr"] = lr

@@ -1,0 +1,125 @@
+"""The data sets a TrainConfig can name, each described once: shape, range, classes,
+loader and evaluator.
+
+Shared layout (both backends, plots and metrics): images channels-last
+(N, H, W, C) float32 in [-1, 1]; points (N, D). Each backend converts to its
+own layout once (PyTorch: channels-first) when the data goes to the device.
+
+Adding a data set (Fashion-MNIST, CIFAR-10, ...) is one `register_dataset(DatasetSpec(...))`
+with a loader that returns arrays in the shared layout.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from ganbook.data.arrays import scale
+from ganbook.data.mnist import MnistNotFoundError, load_mnist, local_folder
+from ganbook.data.toy import mixture
+
+TOY_SAMPLES = 100_000
+
+# loader(split, root, seed) -> (x float32 in the shared layout, y int64 labels (N,) or None)
+Loader = Callable[[str, object, int], tuple[np.ndarray, "np.ndarray | None"]]
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """One data set: what a sample looks like and how to load it.
+
+    shape: one sample in the shared layout, e.g. (28, 28, 1), (32, 32, 3) or (2,).
+    bounded: samples lie in [-1, 1] (images scaled from uint8); the trainer refuses
+        data outside that range, the usual sign of unscaled pixels.
+    n_classes: number of class labels the loader returns (0: none).
+    load: loader(split, root, seed) -> (x, y), see Loader.
+    evaluator: the name `ganbook.evaluate` scores samples of this data set with
+        ("mnist"), or None when there is none.
+    """
+    name: str
+    shape: tuple[int, ...]
+    bounded: bool
+    n_classes: int
+    load: Loader
+    evaluator: str | None = None
+
+    @property
+    def images(self) -> bool:
+        return len(self.shape) == 3
+
+
+def _load_mnist(split, root, seed):
+    images, labels = load_mnist(split, root=root)
+    return scale(images)[..., None], labels
+
+
+def _mixture_loader(name: str) -> Loader:
+    def load(split, root, seed):
+        x, _, _ = mixture(name, TOY_SAMPLES, seed=seed)
+        return x, None
+    return load
+
+
+DATASETS: dict[str, DatasetSpec] = {}
+
+
+def register_dataset(spec: DatasetSpec) -> DatasetSpec:
+    """Add (or replace) a data set that TrainConfig(dataset=spec.name) can name."""
+    DATASETS[spec.name] = spec
+    return spec
+
+
+register_dataset(DatasetSpec("mnist", (28, 28, 1), bounded=True, n_classes=10, load=_load_mnist,
+                             evaluator="mnist"))
+register_dataset(DatasetSpec("ring", (2,), bounded=False, n_classes=0, load=_mixture_loader("ring")))
+register_dataset(DatasetSpec("grid", (2,), bounded=False, n_classes=0, load=_mixture_loader("grid")))
+register_dataset(DatasetSpec("bimodal", (1,), bounded=False, n_classes=0, load=_mixture_loader("bimodal")))
+
+
+def get_dataset(name: str) -> DatasetSpec:
+    """The registered data set `name`; a ValueError lists the names there are."""
+    if name not in DATASETS:
+        raise ValueError(f"unknown data set {name!r}; registered: {sorted(DATASETS)} "
+                         "(add one with ganbook.data.register_dataset)")
+    return DATASETS[name]
+
+
+def sample_shape(config) -> tuple[int, ...]:
+    """Shape of one sample as config's model sees it: the data set's own shape for
+    image models, flattened ((784,) for MNIST) for the fully connected ones."""
+    shape = get_dataset(config.dataset).shape
+    return (math.prod(shape),) if config.model.flat else shape
+
+
+def training_data(config, split: str = "train", root=None):
+    """(x, y) for `config.dataset`: x float32 in the shape config's model takes
+    (`sample_shape`), y int64 labels or None. The toy mixtures draw TOY_SAMPLES
+    points with `config.seed`."""
+    config.model.check_data(get_dataset(config.dataset).shape, config.dataset)
+    x, y = get_dataset(config.dataset).load(split, root, config.seed)
+    return x.reshape((len(x),) + sample_shape(config)), y
+
+
+def training_digits(root=None):
+    """The MNIST digits a GAN should train on, and a line saying which they are.
+
+    The 60,000-digit train split, downloaded (and verified) on first use. When a
+    local folder (`root`, else $GANBOOK_DATA) holds only the 10k test split, as
+    on an offline machine, the 7,000 test digits the evaluator was fitted on:
+    the 3,000 it holds out for `ganbook.evaluate` stay unseen by the GAN.
+
+    Returns (images uint8 (N, 28, 28), labels int64 (N,), description).
+    """
+    folder = local_folder(root)
+    try:
+        images, labels = load_mnist("train", root=folder)
+        return images, labels, f"MNIST train split ({len(labels):,} digits)"
+    except MnistNotFoundError:
+        if folder is None:
+            raise
+    from ganbook.eval.classifier import fit_digits  # the evaluator's split (eval imports data)
+    images, labels = fit_digits(folder)  # raises MnistNotFoundError if the test split is missing too
+    return images, labels, (f"MNIST test split minus the 3,000 held out for evaluation "
+                            f"({len(labels):,} digits, offline copy)")

@@ -1,0 +1,262 @@
+"""`evaluate`: score a generator (or its samples) against held-out MNIST digits.
+
+Features and class probabilities come from ganbook's MNIST classifier
+(ganbook/eval/classifier.py), the MNIST analogue of Inception-v3; the metrics are
+those of ganbook.eval.metrics. The real-data reference is the classifier's 3,000
+held-out test digits (never used to train it), cut by a fixed permutation into
+two halves of 1,500:
+
+* half A is the reference every row is compared with;
+* half B, real digits scored against A, is the "real" row: the ceiling a
+  perfect generator would reach with this many samples (real-vs-real).
+
+FD and KID depend on the number of samples (FD is biased upwards for small n),
+so the report records every n; compare runs only at the same n.
+
+Importing this module imports neither PyTorch nor TensorFlow: `evaluate` loads
+the backend the source needs when it is called.
+"""
+from __future__ import annotations
+
+import copy
+import importlib
+import os
+import sys
+
+import numpy as np
+
+from ganbook.eval import classifier as spec
+from ganbook.latent import cycling_labels
+
+BACKENDS = ("torch", "tf")
+_ROOT_MODULES = {"torch": "torch", "keras": "tf", "tensorflow": "tf", "tf_keras": "tf"}
+_CACHE: dict = {}  # loaded classifiers and reference features, per backend and data folder
+
+
+class Report(dict):
+    """The result of `evaluate`: a dict, shown as a table of the model beside real digits.
+
+    Keys: "model" and "real" (metric dicts with the same keys), "n" (samples
+    evaluated), "n_reference" (reference digits), "n_real" (real digits in the
+    ceiling row), "seed", "k", "framework", "source".
+    """
+
+    ROWS = (  # (label, key, better, format)
+        ("classifier score", "classifier_score", "higher", "{:.3f} +- {:.3f}"),
+        ("Frechet distance", "fd", "lower", "{:.4g}"),
+        ("KID", "kid", "lower", "{:.4g} +- {:.2g}"),
+        ("precision", "precision", "higher", "{:.3f}"),
+        ("recall", "recall", "higher", "{:.3f}"),
+        ("classes covered", "classes", "higher", "{}/10"),
+        ("reverse KL of classes", "reverse_kl", "lower", "{:.4f}"),
+        ("accuracy", "accuracy", "higher", "{:.2%}"),
+        ("samples", "n", "", "{}"),
+    )
+
+    def table(self) -> str:
+        """A Markdown table, aligned so it reads as plain text too."""
+        head = ["metric", "model", "real digits (ceiling)", "better"]
+        rows = [[label, _cell(self["model"].get(key), fmt), _cell(self["real"].get(key), fmt), better]
+                for label, key, better, fmt in self.ROWS]
+        widths = [max(len(r[i]) for r in [head, *rows]) for i in range(4)]
+
+        def line(cells):
+            return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+
+        rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+        note = (f"\nReference: {self['n_reference']} held-out MNIST test digits, features of "
+                f"ganbook's classifier ({self['framework']}); seed {self['seed']}, k={self['k']}. "
+                f"FD and KID depend on sample sizes (model n={self['n']}, real n={self['n_real']}).")
+        return "\n".join([line(head), rule, *map(line, rows)]) + "\n" + note
+
+    def __str__(self) -> str:
+        return self.table()
+
+    def _repr_markdown_(self) -> str:
+        return self.table()
+
+
+def _cell(value, fmt: str) -> str:
+    if value is None:
+        return "-"
+    return fmt.format(*value) if isinstance(value, tuple) else fmt.format(value)
+
+
+def _framework_of_model(obj) -> str | None:
+    """"torch" for an nn.Module, "tf" for a Keras model, by the type's modules (no imports)."""
+    for cls in type(obj).__mro__:
+        fw = _ROOT_MODULES.get(cls.__module__.split(".")[0])
+        if fw and hasattr(obj, "latent_dim"):
+            return fw
+        if fw:
+            raise TypeError(
+                f"source is a {type(obj).__name__} from {cls.__module__} but not a generator "
+                "(no latent_dim); pass a ganbook generator, or samples as a NumPy array "
+                "(N, 28, 28, 1) in [-1, 1] (convert with gb.to_shared(x.cpu().numpy()))")
+    return None
+
+
+def _available_framework() -> str:
+    """The backend for NumPy samples: one already imported, else the first that imports."""
+    for fw, module in (("torch", "torch"), ("tf", "tensorflow")):
+        if module in sys.modules:
+            return fw
+    for fw, module in (("torch", "torch"), ("tf", "tensorflow")):
+        try:
+            importlib.import_module(module)
+            return fw
+        except ImportError:
+            continue
+    raise ImportError("evaluate needs PyTorch or TensorFlow to run the classifier; "
+                      "install ganbook[torch] or ganbook[tf]")
+
+
+def _choose_framework(source, framework: str | None) -> str:
+    if framework is not None and framework not in BACKENDS:
+        raise ValueError(f"framework must be one of {BACKENDS} or None, got {framework!r}")
+    if isinstance(source, np.ndarray):
+        return framework or _available_framework()
+    fw = _framework_of_model(source)
+    if fw is None:
+        raise TypeError(
+            f"source must be a NumPy array of samples (N, 28, 28, 1) in [-1, 1] or a generator "
+            f"(torch nn.Module or Keras Model), got {type(source).__name__}")
+    if framework is not None and framework != fw:
+        raise ValueError(f"source is a {fw} model but framework={framework!r}; "
+                         f"pass framework={fw!r} or None")
+    return fw
+
+
+def _backend(fw: str):
+    if fw == "tf":
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return importlib.import_module(f"ganbook.{fw}")
+
+
+def _classifier(gb, fw: str):
+    if ("model", fw) not in _CACHE:
+        _CACHE["model", fw] = gb.load_classifier()
+    return _CACHE["model", fw]
+
+
+def reference_digits(root=None):
+    """The two halves of the held-out digits: ((images_a, labels_a), (images_b, labels_b)).
+
+    Each half: uint8 images (1500, 28, 28) and int64 labels (1500,), cut from the
+    3,000 held-out test digits by a fixed permutation. A is the reference, B the
+    real-vs-real ceiling.
+    """
+    images, labels = spec.heldout_digits(root)
+    order = np.random.default_rng(spec.SPLIT_SEED + 1).permutation(len(labels))
+    a, b = np.sort(order[:len(order) // 2]), np.sort(order[len(order) // 2:])
+    return (images[a], labels[a]), (images[b], labels[b])
+
+
+def _reference(gb, fw: str, root, batch_size: int) -> dict:
+    """Classifier outputs on both halves, cached per backend and data folder."""
+    from ganbook.data import scale
+
+    key = ("reference", fw, str(root or os.environ.get("GANBOOK_DATA") or "cache"))
+    if key not in _CACHE:
+        (xa, _), (xb, yb) = reference_digits(root)
+        model = _classifier(gb, fw)
+        _, feats_a = gb.classify(model, scale(xa), batch_size)
+        logits_b, feats_b = gb.classify(model, scale(xb), batch_size)
+        _CACHE[key] = {"feats": feats_a, "real_logits": logits_b, "real_feats": feats_b,
+                       "real_labels": yb, "rows": {}}
+    return _CACHE[key]
+
+
+def _draw(gb, G, n: int, seed: int, batch_size: int):
+    """n samples from G (conditional G: labels 0..9 cycling) and the labels asked for."""
+    labels = cycling_labels(G, n)
+    return gb.sample(G, n, labels=labels, seed=seed, batch_size=batch_size), labels
+
+
+def _check_samples(x: np.ndarray, k: int) -> np.ndarray:
+    x = spec.as_images(x, "samples")
+    lo, hi = float(x.min(initial=0.0)), float(x.max(initial=0.0))
+    if lo < -1.0 - 1e-4 or hi > 1.0 + 1e-4:
+        raise ValueError(f"samples lie in [{lo:.3g}, {hi:.3g}], outside [-1, 1]; scale uint8 "
+                         "digits with ganbook.data.scale (the generators' tanh range)")
+    minimum = max(10, k + 1)  # classifier score: 10 splits; precision/recall: k-th neighbour
+    if len(x) < minimum:
+        raise ValueError(f"evaluate needs at least {minimum} samples, got {len(x)}; pass a larger n")
+    return x
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits.astype(np.float64) - logits.max(1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(1, keepdims=True)
+
+
+def _row(logits, feats, reference, seed: int, k: int, labels=None) -> dict:
+    """Every metric of one sample set against the reference features."""
+    from ganbook.eval import metrics
+
+    probs = _softmax(logits)
+    coverage = metrics.class_coverage(probs)
+    precision, recall = metrics.precision_recall(reference, feats, k=k)
+    return {
+        "classifier_score": metrics.classifier_score(probs),
+        "fd": metrics.frechet_distance(reference, feats),
+        "kid": metrics.kid(reference / spec.FEATURE_SCALE, feats / spec.FEATURE_SCALE, seed=seed),
+        "precision": precision, "recall": recall,
+        "classes": coverage["classes"], "reverse_kl": coverage["reverse_kl"],
+        "histogram": coverage["histogram"].tolist(),
+        "accuracy": None if labels is None else float((logits.argmax(1) == labels).mean()),
+        "n": len(feats),
+    }
+
+
+def _ceiling(reference: dict, k: int) -> dict:
+    """The real row, real digits B against A (KID subsets: seed 0), computed once per k."""
+    if k not in reference["rows"]:
+        reference["rows"][k] = _row(reference["real_logits"], reference["real_feats"],
+                                    reference["feats"], 0, k, reference["real_labels"])
+    return copy.deepcopy(reference["rows"][k])
+
+
+def evaluate(source, n: int = 5000, seed: int = 0, framework: str | None = None, root=None,
+             batch_size: int = 500, k: int = 3) -> Report:
+    """Score a generator, or samples, against held-out real MNIST digits.
+
+    Args:
+        source: a generator (a torch nn.Module runs on the torch backend, a Keras
+            model on the TF backend), or samples as a NumPy array in the shared
+            layout, (N, 28, 28, 1), (N, 28, 28) or (N, 784), values in [-1, 1].
+        n: how many samples to draw from a generator (a conditional one gets labels
+            0..9 cycling); an array is used whole and n is ignored.
+        seed: seeds the latent codes (`sample(G, n, seed=seed)`) and KID's subsets of the
+            model row; the real row is fixed (seed 0), the same for every call.
+        framework: "torch" or "tf" for an array (default: an imported backend, else
+            the first installed); for a model it must match the model or be None.
+        root: the local MNIST folder (default: $GANBOOK_DATA, else the download cache).
+        batch_size: images per classifier (and generator) batch; memory stays bounded.
+        k: the neighbourhood size of precision and recall.
+
+    Returns a Report (a dict; print it for the table): "model" and "real" rows with
+    classifier_score (mean, std), fd, kid (mean, std), precision, recall, classes,
+    reverse_kl, histogram, accuracy (real digits: against their labels; conditional
+    generators: against the labels asked for; else None) and n.
+    """
+    for name, value in (("n", n), ("batch_size", batch_size), ("k", k)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    fw = _choose_framework(source, framework)
+    gb = _backend(fw)
+    if isinstance(source, np.ndarray):
+        samples, labels, what = source, None, "array"
+    else:
+        samples, labels = _draw(gb, source, int(n), seed, batch_size)
+        what = type(source).__name__
+    samples = _check_samples(samples, k)
+    reference = _reference(gb, fw, root, batch_size)
+    logits, feats = gb.classify(_classifier(gb, fw), samples, batch_size)
+    ref = reference["feats"]
+    return Report(
+        model=_row(logits, feats, ref, seed, k, labels), real=_ceiling(reference, k),
+        n=len(samples), n_reference=len(ref), n_real=len(reference["real_feats"]),
+        seed=seed, k=k, framework=fw, source=what,
+    )

@@ -2,6 +2,8 @@
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -31,6 +33,7 @@ def _gpu_epoch():
     return module
 
 
+@pytest.mark.slow
 def test_gpu_epoch_runs_both_loops_and_summarises_their_losses(data_root, monkeypatch, tmp_path):
     """The GPU epoch benchmark end to end on a CPU, cut to a few batches."""
     import json
@@ -47,6 +50,5 @@ def test_gpu_epoch_runs_both_loops_and_summarises_their_losses(data_root, monkey
 
 
 def test_gpu_epoch_refuses_unknown_options():
-    import pytest
     with pytest.raises(SystemExit):
         _gpu_epoch().parse_args(["--framework", "torch", "--fast", "fp8"])

@@ -12,6 +12,7 @@ except ImportError:  # Python 3.10
     import tomli as tomllib
 
 import ganbook
+from ganbook.book.project import REPO_URL
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,10 +76,10 @@ def test_extras_and_script():
 
 def test_repo_url_is_defined_once():
     """Every copy of the repository URL agrees with ganbook.book.project.REPO_URL."""
-    assert _pyproject()["project"]["urls"]["Homepage"] == ganbook.REPO_URL
+    assert _pyproject()["project"]["urls"]["Homepage"] == REPO_URL
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    assert config["repository"]["url"] == ganbook.REPO_URL
-    assert ganbook.REPO_URL in (ROOT / "README.md").read_text()
+    assert config["repository"]["url"] == REPO_URL
+    assert REPO_URL in (ROOT / "README.md").read_text()
 
 
 def test_seed_everything_is_reproducible():

@@ -1,7 +1,7 @@
 """Array helpers shared by both backends: scaling, shuffling, batching, checks."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -50,6 +50,27 @@ def batches(*arrays: np.ndarray, batch_size: int, seed: int | None = 0,
     for start in range(0, stop, batch_size):
         idx = order[start:start + batch_size]
         yield tuple(np.asarray(a)[idx] for a in arrays)
+
+
+def map_batches(fn: Callable, *arrays, batch_size: int):
+    """fn run over arrays of equal length N in chunks of `batch_size` rows, the results joined.
+
+    arrays: NumPy arrays (or anything that has a length and slices like them, e.g. a
+    framework's tensors), cut at the same rows; fn(*chunks) returns a NumPy array
+    (rows, ...) or a tuple of them. Returns np.concatenate of the results along
+    axis 0, or a tuple of such, one per element of fn's tuples. Nothing is run
+    for N = 0, so that is a ValueError (a chunk of no rows is not one every
+    framework's kernels accept).
+    """
+    n = _check_lengths(arrays)
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if n == 0:
+        raise ValueError("no rows to run over (the arrays are empty)")
+    out = [fn(*(a[start:start + batch_size] for a in arrays)) for start in range(0, n, batch_size)]
+    if isinstance(out[0], tuple):
+        return tuple(np.concatenate(parts) for parts in zip(*out))
+    return np.concatenate(out)
 
 
 def check_images(x: np.ndarray, shape: tuple[int, ...] | None = None,

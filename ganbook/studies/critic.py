@@ -12,7 +12,7 @@ acceptance rate.
 The backends' critic.py hold the critic (FourierCritic), its training
 (`fit_critic`: a fresh critic against the finished, frozen G, since the GAN's
 own D was trained against a moving G) and `rejection_sample(G, critic, n)`,
-which calls `accept_reject` with their own sampling and critic functions. The
+which hands their own `sample` and `critic_logits` to `rejection_sample` here. The
 critic sees random Fourier features of x (Tancik et al. 2020): a plain MLP on
 2-D points learns sharp, narrow modes slowly, while sines of many frequencies
 let it draw them in a few thousand steps.
@@ -22,6 +22,8 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
+
+from ganbook.nets.protocol import n_classes_of
 
 
 def fourier_frequencies(in_dim: int, features: int, scale: float, seed: int = 0) -> np.ndarray:
@@ -45,7 +47,7 @@ def check_flat(x) -> np.ndarray:
 
 def check_fit(G, x, steps) -> np.ndarray:
     """fit_critic's arguments checked (an unconditional G, steps >= 1, flat x): x as check_flat gives it."""
-    if hasattr(G, "n_classes"):
+    if n_classes_of(G):
         raise ValueError("fit_critic takes an unconditional generator; this one is conditional")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a positive integer, got {steps!r}")
@@ -97,3 +99,14 @@ def accept_reject(draw: Callable[[int, int], np.ndarray], log_ratio: Callable[[n
         n_kept += int(keep.sum())
         drawn += len(x)
     return np.concatenate(kept)[:n], n_kept / drawn
+
+
+def rejection_sample(G, critic, n: int, seed: int = 0, quantile: float = 0.99, *,
+                     sample: Callable, critic_logits: Callable) -> tuple[np.ndarray, float]:
+    """n samples of G kept by the critic's density ratio: `accept_reject` with candidates
+    sample(G, m, seed=s) and log ratios critic_logits(critic, x), a backend's functions.
+
+    Returns (samples float32 (n, d) in the order drawn, acceptance rate).
+    """
+    return accept_reject(lambda m, s: sample(G, m, seed=s), lambda x: critic_logits(critic, x),
+                         n, seed=seed, quantile=quantile)

@@ -11,8 +11,10 @@ from __future__ import annotations
 from ganbook.config import TrainConfig
 from ganbook.nets.options import ToyOptions
 
+# The model of the 2-D data sets: small MLPs with 2-D noise (also the CLI's start for them).
+TOY = {"model": "toy", "latent_dim": 2}
 # Settings every recipe shares unless it overrides them.
-BASE = {"model": "toy", "latent_dim": 2, "progress": False, "log_every": 1000}
+BASE = {**TOY, "progress": False, "log_every": 1000}
 
 # Each recipe: TrainConfig overrides; "by_dataset" holds further overrides for one data set;
 # "critic" the settings of the post-hoc critic ("fit": fit_critic's, "quantile": rejection_sample's).

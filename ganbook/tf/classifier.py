@@ -10,7 +10,9 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
+from ganbook.data.arrays import map_batches
 from ganbook.eval import classifier as spec
+from ganbook.tf.rng import RandomState
 
 
 class MnistClassifier(keras.Model):
@@ -18,10 +20,13 @@ class MnistClassifier(keras.Model):
 
     Three 3x3 'same' convs (32, 64, 64 channels), each followed by ReLU and 2x2
     max-pooling; flatten channels-last; dense 128 (the features) + ReLU; dense 10.
+    device: the TensorFlow device the weights are made on (default "/CPU:0");
+    `.device` is where they are, where `classify` runs the model.
     """
 
-    def __init__(self):
+    def __init__(self, device=None):
         super().__init__()
+        self._device = device or "/CPU:0"
         self.convs = [layers.Conv2D(s[3], s[0], padding="same", activation="relu", name=name)
                       for name, kind, s in spec.LAYERS if kind == "conv"]
         self.pool = layers.MaxPooling2D(2)
@@ -29,7 +34,13 @@ class MnistClassifier(keras.Model):
         dense = {name: shape for name, kind, shape in spec.LAYERS if kind == "dense"}
         self.features = layers.Dense(dense["features"][1], name="features")
         self.logits = layers.Dense(dense["logits"][1], name="logits")
-        self.build((None, *spec.IMAGE_SHAPE))
+        with tf.device(self._device):
+            self.build((None, *spec.IMAGE_SHAPE))
+
+    @property
+    def device(self) -> str:
+        """The device the weights were made on, where `classify` runs the model (default "/CPU:0")."""
+        return self._device
 
     def build(self, input_shape):
         x = keras.Input(input_shape[1:])
@@ -77,32 +88,30 @@ def load_classifier(device=None) -> MnistClassifier:
     """The trained classifier, weights from the packaged file (SHA-256 checked), inference only.
 
     device: a TensorFlow device string such as "/GPU:0"; default "/CPU:0", where the
-    logits match PyTorch's within 1e-4 (GPU TF32 matmuls may not). `classify` runs there.
+    logits match PyTorch's within 1e-4 (GPU TF32 matmuls may not). `classify` runs
+    where the model is (`model.device`).
     """
-    device = device or "/CPU:0"
-    with tf.device(device):
-        model = set_weights(MnistClassifier(), spec.load_weights())
-    model.ganbook_device = device
-    return model
+    with RandomState(0).active():  # the initial weights, overwritten, use no one's random numbers
+        model = MnistClassifier(device)
+    return set_weights(model, spec.load_weights())
 
 
-def classify(model, images, batch_size: int = 500) -> tuple[np.ndarray, np.ndarray]:
-    """Run the classifier on shared-layout images, batch by batch.
+def classify(model: MnistClassifier, images, batch_size: int = 500) -> tuple[np.ndarray, np.ndarray]:
+    """Run the classifier on shared-layout images, batch by batch, where the model is, in inference mode.
 
     images: float (N, 28, 28, 1), (N, 28, 28) or (N, 784), in [-1, 1].
     Returns float32 NumPy logits (N, 10) and features (N, 128).
     """
     x = spec.as_images(images)
-    logits, feats = [], []
-    with tf.device(getattr(model, "ganbook_device", "/CPU:0")):
-        for start in range(0, len(x), batch_size):
-            lb, fb = model(tf.constant(x[start:start + batch_size]), return_features=True,
-                           training=False)
-            logits.append(np.asarray(lb, dtype=np.float32))
-            feats.append(np.asarray(fb, dtype=np.float32))
-    if not logits:
+    if len(x) == 0:
         return np.zeros((0, spec.N_CLASSES), np.float32), np.zeros((0, spec.N_FEATURES), np.float32)
-    return np.concatenate(logits), np.concatenate(feats)
+
+    def run(xb):
+        logits, features = model(tf.constant(xb), return_features=True, training=False)
+        return np.asarray(logits, np.float32), np.asarray(features, np.float32)
+
+    with tf.device(model.device):
+        return map_batches(run, x, batch_size=batch_size)
 
 
 def fit_classifier(images, labels, steps: int = 1500, batch_size: int = 64, lr: float = 1e-3,
@@ -110,19 +119,20 @@ def fit_classifier(images, labels, steps: int = 1500, batch_size: int = 64, lr: 
     """A fresh MnistClassifier trained from scratch (cross-entropy, Adam) on labelled digits.
 
     images: float (N, 28, 28, 1), (N, 28, 28) or (N, 784) in [-1, 1]; labels: ints (N,).
-    `steps` minibatches drawn with replacement (seeded). For experiments such as the
-    augmentation study of the applications chapter; the evaluator itself is trained by
-    scripts/train_classifier.py. Returns the model.
+    `steps` minibatches drawn with replacement. The seed fixes the initial weights and
+    the batches, on a random state of its own (the caller's global state is left as it
+    was). For experiments such as the augmentation study of the applications chapter;
+    the evaluator itself is trained by scripts/train_classifier.py. Returns the model,
+    on `device` (default "/CPU:0").
     """
     x = spec.as_images(images)
     y = np.asarray(labels, np.int64)
     if len(y) != len(x) or len(x) == 0:
         raise ValueError(f"need as many labels as images (> 0), got {len(x)} images and {len(y)} labels")
-    keras.utils.set_random_seed(seed)
     device = device or "/CPU:0"
-    with tf.device(device):
+    with tf.device(device), RandomState(seed).active():
         data, targets = tf.constant(x), tf.constant(y)
-        model = MnistClassifier()
+        model = MnistClassifier(device)
         opt = keras.optimizers.Adam(lr)
         gen = tf.random.Generator.from_seed(seed)
 
@@ -136,5 +146,4 @@ def fit_classifier(images, labels, steps: int = 1500, batch_size: int = 64, lr: 
 
         for _ in range(steps):
             step()
-    model.ganbook_device = device
     return model

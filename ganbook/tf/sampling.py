@@ -5,6 +5,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ganbook.data.arrays import map_batches
 from ganbook.latent import cycling_labels, noise, standing_codes
 from ganbook.nets.protocol import latent_dim_of, n_classes_of
 
@@ -28,17 +29,15 @@ def sample(G, n: int = 64, labels=None, seed: int | None = 0, z=None, batch_size
     """
     if z is None:
         z = noise(n, latent_dim_of(G), seed)
-    z = tf.cast(z, tf.float32)
-    n = int(z.shape[0])
-    conditional = n_classes_of(G) > 0
-    if conditional:
-        labels = cycling_labels(G, n) if labels is None else np.asarray(labels)
-    out = []
-    for start in range(0, n, batch_size):
-        zb = z[start:start + batch_size]
-        args = (zb, tf.constant(labels[start:start + batch_size], tf.int32)) if conditional else (zb,)
-        out.append(tf.cast(G(*args, training=False), tf.float32).numpy())
-    return to_shared(np.concatenate(out))
+    inputs = (tf.cast(z, tf.float32),)
+    if n_classes_of(G):
+        inputs += (np.asarray(cycling_labels(G, len(z)) if labels is None else labels),)
+
+    def run(zb, *lb):
+        lb = [tf.constant(b, tf.int32) for b in lb]
+        return tf.cast(G(zb, *lb, training=False), tf.float32).numpy()
+
+    return to_shared(map_batches(run, *inputs, batch_size=batch_size))
 
 
 def recalibrate_batchnorm(G, n: int = 2000, batch_size: int = 500, seed: int = 0):

@@ -11,7 +11,10 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ganbook.data.arrays import map_batches
 from ganbook.eval import classifier as spec
+from ganbook.torch.rng import RandomState
+from ganbook.torch.sampling import device_of, evaluating, to_native
 
 
 class MnistClassifier(nn.Module):
@@ -19,9 +22,11 @@ class MnistClassifier(nn.Module):
 
     Three 3x3 'same' convs (32, 64, 64 channels), each followed by ReLU and 2x2
     max-pooling; flatten channels-last; dense 128 (the features) + ReLU; dense 10.
+    device: the device the weights are made on (default "cpu"); `.device` is where
+    they are, where `classify` runs the model.
     """
 
-    def __init__(self):
+    def __init__(self, device=None):
         super().__init__()
         convs = [(name, shape) for name, kind, shape in spec.LAYERS if kind == "conv"]
         self.convs = nn.ModuleDict(
@@ -29,6 +34,12 @@ class MnistClassifier(nn.Module):
         dense = {name: shape for name, kind, shape in spec.LAYERS if kind == "dense"}
         self.features = nn.Linear(*dense["features"])
         self.logits = nn.Linear(*dense["logits"])
+        self.to(device or "cpu")
+
+    @property
+    def device(self) -> torch.device:
+        """The device the weights are on, where `classify` runs the model (default "cpu")."""
+        return device_of(self)
 
     def embed(self, x):
         """images (N, 1, 28, 28) -> features (N, 128): the penultimate layer before its ReLU."""
@@ -76,33 +87,31 @@ def load_classifier(device=None) -> MnistClassifier:
     """The trained classifier, weights from the packaged file (SHA-256 checked), in eval mode.
 
     device: e.g. "cuda"; default "cpu", where the logits match TensorFlow's within 1e-4
-    (GPU TF32 convolutions may not). `classify` runs where the model is.
+    (GPU TF32 convolutions may not). `classify` runs where the model is (`model.device`).
     """
-    model = set_weights(MnistClassifier(), spec.load_weights())
-    return model.to(device or "cpu").eval()
+    with RandomState(0).active():  # the initial weights, overwritten, use no one's random numbers
+        model = MnistClassifier(device)
+    return set_weights(model, spec.load_weights()).eval()
 
 
 @torch.no_grad()
-def classify(model, images, batch_size: int = 500) -> tuple[np.ndarray, np.ndarray]:
-    """Run the classifier on shared-layout images, batch by batch.
+def classify(model: MnistClassifier, images, batch_size: int = 500) -> tuple[np.ndarray, np.ndarray]:
+    """Run the classifier on shared-layout images, batch by batch, where the model is, in eval mode.
 
     images: float (N, 28, 28, 1), (N, 28, 28) or (N, 784), in [-1, 1].
     Returns float32 NumPy logits (N, 10) and features (N, 128).
     """
     x = spec.as_images(images)
-    device = next(model.parameters()).device
-    was_training = model.training
-    model.eval()
-    logits, feats = [], []
-    for start in range(0, len(x), batch_size):
-        xb = torch.from_numpy(np.ascontiguousarray(x[start:start + batch_size].transpose(0, 3, 1, 2)))
-        lb, fb = model(xb.to(device), return_features=True)
-        logits.append(lb.float().cpu().numpy())
-        feats.append(fb.float().cpu().numpy())
-    model.train(was_training)
-    if not logits:
+    if len(x) == 0:
         return np.zeros((0, spec.N_CLASSES), np.float32), np.zeros((0, spec.N_FEATURES), np.float32)
-    return np.concatenate(logits), np.concatenate(feats)
+    device = device_of(model)
+
+    def run(xb):
+        logits, features = model(torch.from_numpy(to_native(xb)).to(device), return_features=True)
+        return logits.float().cpu().numpy(), features.float().cpu().numpy()
+
+    with evaluating(model):
+        return map_batches(run, x, batch_size=batch_size)
 
 
 def fit_classifier(images, labels, steps: int = 1500, batch_size: int = 64, lr: float = 1e-3,
@@ -110,25 +119,27 @@ def fit_classifier(images, labels, steps: int = 1500, batch_size: int = 64, lr: 
     """A fresh MnistClassifier trained from scratch (cross-entropy, Adam) on labelled digits.
 
     images: float (N, 28, 28, 1), (N, 28, 28) or (N, 784) in [-1, 1]; labels: ints (N,).
-    `steps` minibatches drawn with replacement (seeded). For experiments such as the
-    augmentation study of the applications chapter; the evaluator itself is trained by
-    scripts/train_classifier.py. Returns the model in eval mode.
+    `steps` minibatches drawn with replacement. The seed fixes the initial weights and
+    the batches, on a random state of its own (the caller's global state is left as it
+    was). For experiments such as the augmentation study of the applications chapter;
+    the evaluator itself is trained by scripts/train_classifier.py. Returns the model
+    in eval mode, on `device` (default "cpu").
     """
     x = spec.as_images(images)
     y = np.asarray(labels, np.int64)
     if len(y) != len(x) or len(x) == 0:
         raise ValueError(f"need as many labels as images (> 0), got {len(x)} images and {len(y)} labels")
-    torch.manual_seed(seed)
     device = torch.device(device or "cpu")
-    data = torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2))).to(device)
+    data = torch.from_numpy(to_native(x)).to(device)
     targets = torch.from_numpy(y).to(device)
-    model = MnistClassifier().to(device).train()
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    gen = torch.Generator(device).manual_seed(seed)
-    for _ in range(steps):
-        idx = torch.randint(len(data), (batch_size,), generator=gen, device=device)
-        loss = F.cross_entropy(model(data[idx]), targets[idx])
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
+    with RandomState(seed, device).active():
+        model = MnistClassifier(device).train()
+        opt = torch.optim.Adam(model.parameters(), lr=lr)
+        gen = torch.Generator(device).manual_seed(seed)
+        for _ in range(steps):
+            idx = torch.randint(len(data), (batch_size,), generator=gen, device=device)
+            loss = F.cross_entropy(model(data[idx]), targets[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
     return model.eval()

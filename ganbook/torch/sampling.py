@@ -1,10 +1,13 @@
 """Layout conversion and sampling from a generator (PyTorch)."""
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import torch
 from torch import nn
 
+from ganbook.data.arrays import map_batches
 from ganbook.latent import cycling_labels, noise, standing_codes
 from ganbook.nets.protocol import latent_dim_of, n_classes_of
 
@@ -19,8 +22,21 @@ def to_shared(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(x.transpose(0, 2, 3, 1)) if x.ndim == 4 else x
 
 
-def _device_of(model) -> torch.device:
+def device_of(model: nn.Module) -> torch.device:
+    """The device of a model's (first) parameters: where its inputs must go."""
     return next(model.parameters()).device
+
+
+@contextlib.contextmanager
+def evaluating(model: nn.Module):
+    """model in eval mode for the block (BatchNorm on its running averages, no dropout),
+    and back in the mode it was in afterwards."""
+    was_training = model.training
+    model.eval()
+    try:
+        yield model
+    finally:
+        model.train(was_training)
 
 
 @torch.no_grad()
@@ -31,24 +47,19 @@ def sample(G, n: int = 64, labels=None, seed: int | None = 0, z=None, batch_size
     z: latent codes (n, latent_dim) to use instead of drawing them with `seed`.
     G runs in eval mode (BatchNorm uses its running averages), in batches of batch_size.
     """
-    device = _device_of(G)
+    device = device_of(G)
     if z is None:
         z = noise(n, latent_dim_of(G), seed)
-    z = torch.as_tensor(np.asarray(z, dtype=np.float32) if not torch.is_tensor(z) else z)
-    n = len(z)
-    conditional = n_classes_of(G) > 0
-    if conditional:
-        labels = cycling_labels(G, n) if labels is None else np.asarray(labels)
-        labels = torch.as_tensor(labels, dtype=torch.long)
-    was_training = G.training
-    G.eval()
-    out = []
-    for start in range(0, n, batch_size):
-        zb = z[start:start + batch_size].to(device, torch.float32)
-        args = (zb, labels[start:start + batch_size].to(device)) if conditional else (zb,)
-        out.append(G(*args).float().cpu().numpy())
-    G.train(was_training)
-    return to_shared(np.concatenate(out))
+    inputs = (z if torch.is_tensor(z) else np.asarray(z, dtype=np.float32),)
+    if n_classes_of(G):
+        inputs += (np.asarray(cycling_labels(G, len(z)) if labels is None else labels),)
+
+    def run(zb, *lb):
+        lb = [torch.as_tensor(b, dtype=torch.long).to(device) for b in lb]
+        return G(torch.as_tensor(zb).to(device, torch.float32), *lb).float().cpu().numpy()
+
+    with evaluating(G):
+        return to_shared(map_batches(run, *inputs, batch_size=batch_size))
 
 
 @torch.no_grad()
@@ -59,7 +70,7 @@ def recalibrate_batchnorm(G, n: int = 2000, batch_size: int = 500, seed: int = 0
     norms = [m for m in G.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     if not norms:
         return G
-    device, (z, labels) = _device_of(G), standing_codes(G, n, seed)
+    device, (z, labels) = device_of(G), standing_codes(G, n, seed)
     momenta = [m.momentum for m in norms]
     was_training = G.training
     for m in norms:

@@ -14,12 +14,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ganbook.seed import seed_everything
+from ganbook.data.arrays import map_batches
 from ganbook.studies.superres import downsample
 from ganbook.torch.device import pick_device
 from ganbook.torch.losses import d_loss_bce, g_loss_nonsaturating
 from ganbook.torch.models import SLOPE, DCGANDiscriminator, dcgan_init
-from ganbook.torch.sampling import to_native, to_shared
+from ganbook.torch.rng import RandomState
+from ganbook.torch.sampling import device_of, evaluating, to_native, to_shared
 
 
 class SRGenerator(nn.Module):
@@ -48,14 +49,12 @@ class SRGenerator(nn.Module):
 
 @torch.no_grad()
 def superresolve(G: SRGenerator, images, batch_size: int = 500) -> np.ndarray:
-    """G applied to low-resolution images (N, h, w, C) (shared layout), in batches, in eval mode."""
-    device = next(G.parameters()).device
-    x = torch.from_numpy(to_native(np.asarray(images, np.float32)))
-    was_training = G.training
-    G.eval()
-    out = [G(x[i:i + batch_size].to(device)).cpu().numpy() for i in range(0, len(x), batch_size)]
-    G.train(was_training)
-    return to_shared(np.concatenate(out))
+    """G applied to low-resolution images (N, h, w, C) in [-1, 1] (shared layout), in batches,
+    in eval mode -> float32 (N, factor*h, factor*w, C) in [-1, 1]."""
+    device = device_of(G)
+    run = lambda xb: G(torch.from_numpy(xb).to(device)).cpu().numpy()  # noqa: E731
+    with evaluating(G):
+        return to_shared(map_batches(run, to_native(np.asarray(images, np.float32)), batch_size=batch_size))
 
 
 def train_superres(images, steps: int, factor: int = 2, batch_size: int = 64, lr: float = 2e-4,
@@ -66,16 +65,27 @@ def train_superres(images, steps: int, factor: int = 2, batch_size: int = 64, lr
     on real high-resolution images against G's outputs (skipped when adv_weight
     is 0: a pure pixel-loss generator), then one G update on
     L1(G(x_low), x_high) + adv_weight * non-saturating loss. Adam (0.5, 0.999).
+    The seed fixes the initial weights and the batches, on a random state of its
+    own (the caller's global state is left as it was).
     Returns (G in eval mode, history dict of lists: step, pixel, adversarial, d_loss).
     """
-    seed_everything(seed)
     device = pick_device(device)
     hr = np.asarray(images, np.float32)
     size, channels = hr.shape[1], hr.shape[3]
     x_hr = torch.from_numpy(to_native(hr)).to(device)
     x_lr = torch.from_numpy(to_native(downsample(hr, factor))).to(device)
-    G = SRGenerator(channels, factor=factor).to(device)
-    D = DCGANDiscriminator(channels, size).to(device)
+    with RandomState(seed, device).active():
+        G = SRGenerator(channels, factor=factor).to(device)
+        D = DCGANDiscriminator(channels, size).to(device)
+        values = _train(G, D, x_lr, x_hr, steps, batch_size, lr, adv_weight, seed)
+    history = {"step": list(range(1, steps + 1)), **dict(zip(("pixel", "adversarial", "d_loss"), values))}
+    return G.eval(), history
+
+
+def _train(G, D, x_lr, x_hr, steps, batch_size, lr, adv_weight, seed) -> list[list[float]]:
+    """train_superres's loop: G and D trained in place; returns [pixel, adversarial, d_loss],
+    each a list of one value per step."""
+    device = x_hr.device
     opt_g = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999))
     gen = torch.Generator(device).manual_seed(seed)
@@ -98,6 +108,4 @@ def train_superres(images, steps: int, factor: int = 2, batch_size: int = 64, lr
         (pixel + adv_weight * adv).backward()
         opt_g.step()
         rows.append(torch.stack([pixel, adv, d_loss]).detach())
-    values = torch.stack(rows).cpu().numpy().T.tolist() if rows else [[], [], []]
-    history = {"step": list(range(1, steps + 1)), **dict(zip(("pixel", "adversarial", "d_loss"), values))}
-    return G.eval(), history
+    return torch.stack(rows).cpu().numpy().T.tolist() if rows else [[], [], []]

@@ -17,11 +17,9 @@ class EpochCursor:
         self.pos = 0
 
     def next(self, n_data: int, need: int, permutation: Callable[[int], object]) -> int:
-        """Where the next `need` rows start in `perm`; a new `permutation(n_data)` when the
-        epoch has fewer than `need` rows left or the data set changed size."""
-        if n_data < need:
-            raise ValueError(f"{n_data} training samples, fewer than one step's batches "
-                             f"({need} rows: n_critic x batch_size); lower batch_size")
+        """Where the next `need` rows (need <= n_data) start in `perm`; a new
+        `permutation(n_data)` when the epoch has fewer than `need` rows left or the
+        data set changed size."""
         if self.perm is None or int(self.perm.shape[0]) != n_data or self.pos + need > n_data:
             self.perm, self.pos = permutation(n_data), 0
         pos = self.pos

@@ -161,8 +161,11 @@ class TrainingLoop(abc.ABC):
 
     def _next_position(self, n_data: int) -> int:
         """Where this step's n_critic batches start in the epoch's permutation (self.cursor.perm)."""
-        need = self.config.batch_size * self.config.n_critic
-        return self.cursor.next(n_data, need, self._permutation)
+        cfg = self.config
+        if n_data < cfg.batch_size * cfg.n_critic:
+            raise ValueError(f"{n_data} training samples, fewer than one step's batches "
+                             f"({cfg.n_critic} x {cfg.batch_size}); lower batch_size")
+        return self.cursor.next(n_data, cfg.batch_size * cfg.n_critic, self._permutation)
 
     @abc.abstractmethod
     def _permutation(self, n: int):
@@ -241,9 +244,12 @@ class TrainingLoop(abc.ABC):
         if not self.config.ema:
             return self.G
         if self._standing_step != self.step:
-            self.sampling.recalibrate_batchnorm(self.G_ema, seed=self.config.seed)
+            self._recalibrate(self.G_ema)
             self._standing_step = self.step
         return self.G_ema
+
+    def _recalibrate(self, G) -> None:
+        self.sampling.recalibrate_batchnorm(G, seed=self.config.seed)
 
     # ---- checkpoints ---------------------------------------------------------
     def _hold_out_dir(self) -> None:

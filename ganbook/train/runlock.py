@@ -45,7 +45,7 @@ def hold(folder) -> FileLock:
     except Timeout:
         raise RunFolderBusy(
             f"run folder {folder} is in use by {_holder(folder)}; wait for that run to end, "
-            "stop it, or use another out_dir") from None
+            "stop it, or train into another folder") from None
     if lock.lock_counter == 1:
         info = {"pid": os.getpid(), "host": socket.gethostname(),
                 "since": time.strftime("%Y-%m-%d %H:%M:%S")}

@@ -7,6 +7,7 @@ import pytest
 from ganbook.eval import classifier as spec
 from ganbook.data import scale
 from tests.helpers.backends import FRAMEWORKS, backend, each_backend
+from tests.helpers.random_state import check_seeded_and_private
 from tests.conftest import offline_data
 
 
@@ -133,6 +134,7 @@ def test_shape_check_of_the_weights(tmp_path):
         spec.save_weights(weights, tmp_path / "bad.npz")
 
 
+@pytest.mark.slow
 @each_backend
 def test_fit_classifier_learns_from_few_labels(fw, heldout):
     gb = backend(fw)
@@ -143,3 +145,30 @@ def test_fit_classifier_learns_from_few_labels(fw, heldout):
     assert (logits.argmax(1) == hy).mean() > 0.8  # chance is 0.1
     with pytest.raises(ValueError, match="as many labels as images"):
         gb.fit_classifier(scale(x[:5]), y[:4])
+
+
+@pytest.mark.slow
+@each_backend
+def test_fit_classifier_is_seeded_and_keeps_to_its_own_random_state(fw, heldout):
+    gb = backend(fw)
+    x, y = heldout[0][:32], heldout[1][:32]
+
+    def run(seed=1):
+        return gb.classify(gb.fit_classifier(x, y, steps=2, batch_size=8, seed=seed), x[:4])
+
+    logits, _ = check_seeded_and_private(fw, run)
+    assert not np.array_equal(logits, run(seed=2)[0])
+
+
+@each_backend
+def test_load_classifier_keeps_to_its_own_random_state(fw):
+    gb = backend(fw)
+    check_seeded_and_private(fw, lambda: gb.classify(gb.load_classifier(), np.zeros((2, 784), np.float32)))
+
+
+def test_the_classifier_says_where_it_runs():
+    import torch
+
+    assert backend("torch").load_classifier().device == torch.device("cpu")
+    assert backend("tf").load_classifier().device == "/CPU:0"
+    assert backend("tf").MnistClassifier("/CPU:0").device == "/CPU:0"

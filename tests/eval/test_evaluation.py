@@ -12,7 +12,7 @@ from ganbook import evaluate
 from ganbook.cli import main
 from ganbook.data import scale
 from ganbook.eval.evaluation import Report, reference_digits
-from tests.helpers.backends import backend, each_backend
+from tests.helpers.backends import backend
 from tests.conftest import offline_data
 from tests.test_packaging import BLOCK_FRAMEWORKS
 
@@ -26,7 +26,8 @@ def root():
 
 @pytest.fixture(scope="module")
 def real_report(root):
-    """1,000 real digits the reference never saw, drawn at random from the fit part.
+    """1,000 real digits the reference never saw, drawn at random from the fit part
+    (about 10 s: the tests that use it are marked slow).
 
     Random, not the first 1,000: the test split's first half has other writers than its
     second half, and the metrics see that (FD 40 against a ceiling of 15).
@@ -43,6 +44,7 @@ def test_reference_halves_are_disjoint_and_balanced(root):
     assert np.bincount(ya, minlength=10).min() > 100 and np.bincount(yb, minlength=10).min() > 100
 
 
+@pytest.mark.slow
 def test_real_digits_reach_the_ceiling(real_report):
     model, real = real_report["model"], real_report["real"]
     assert real["classifier_score"][0] > 9.3 and real["accuracy"] > 0.985
@@ -54,6 +56,7 @@ def test_real_digits_reach_the_ceiling(real_report):
     assert real_report["n_real"] == real["n"] == 1500 and model["n"] == 1000
 
 
+@pytest.mark.slow
 def test_noise_scores_low(real_report, root):
     noise = np.random.default_rng(1).uniform(-1, 1, (300, 784)).astype(np.float32)
     report = evaluate(noise, framework="torch", root=root)
@@ -64,6 +67,7 @@ def test_noise_scores_low(real_report, root):
     assert model["kid"][0] > 100 * abs(real_report["real"]["kid"][0])
 
 
+@pytest.mark.slow
 def test_report_table(real_report):
     table = real_report.table()
     assert isinstance(real_report, dict) and str(real_report) == table
@@ -76,7 +80,7 @@ def test_report_table(real_report):
     assert "model n=1000, real n=1500" in table and "seed 0" in table
 
 
-@each_backend
+@pytest.mark.parametrize("fw", ["torch", pytest.param("tf", marks=pytest.mark.slow)])
 def test_generators_of_both_backends(fw, root):
     gb = backend(fw)
     report = evaluate(gb.DCGANGenerator(), n=40, seed=3, root=root, batch_size=16)
@@ -128,9 +132,11 @@ def test_cli_refuses_a_toy_checkpoint(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["evaluate", "--checkpoint", str(tmp_path)])
     assert exit_info.value.code == 2
-    assert "toy dataset 'ring'; evaluate scores MNIST generators only" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "holds a generator for the data set 'ring', which has no evaluator; evaluate scores ['mnist']" in err
 
 
+@pytest.mark.slow
 def test_cli_evaluates_a_torch_checkpoint_without_tensorflow(tmp_path, root):
     """A torch checkpoint is scored end to end, and TensorFlow is never imported."""
     from ganbook.config import TrainConfig

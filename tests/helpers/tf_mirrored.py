@@ -1,4 +1,4 @@
-"""Run by tests/test_distributed.py in a fresh process: TF sees two logical CPUs
+"""Run by tests/train/test_distributed.py in a fresh process: TF sees two logical CPUs
 (which must be set before TensorFlow starts), and the trainer under
 MirroredStrategy is compared with one device. Prints one JSON line."""
 import json

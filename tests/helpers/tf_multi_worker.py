@@ -1,4 +1,4 @@
-"""Run by tests/test_distributed.py, once per worker with its TF_CONFIG (or alone,
+"""Run by tests/train/test_distributed.py, once per worker with its TF_CONFIG (or alone,
 without one, as the single-device reference): trains the toy GAN under
 tf.distribute.MultiWorkerMirroredStrategy to `steps`, resuming from `out_dir`.
 Prints one JSON line."""
@@ -12,6 +12,7 @@ tf = import_tensorflow()
 import ganbook.tf as gb  # noqa: E402
 from ganbook.config import TrainConfig  # noqa: E402
 from ganbook.data.registry import training_data  # noqa: E402
+from ganbook.train.runlock import LOCK_NAME  # noqa: E402
 
 out_dir, steps = sys.argv[1], int(sys.argv[2])
 strategy = tf.distribute.MultiWorkerMirroredStrategy()
@@ -23,4 +24,7 @@ with strategy.scope():
 t.resume()
 at = t.step
 h = t.fit(x, steps=steps)
-print(json.dumps({"main": t.is_main, "resumed_at": at, "d_loss": h["d_loss"], "files": sorted(os.listdir(out_dir))}))
+# The run folder's checkpoints, and whether the run-folder lock (ganbook.train.runlock) is there.
+files = sorted(os.listdir(out_dir))
+print(json.dumps({"main": t.is_main, "resumed_at": at, "d_loss": h["d_loss"],
+                  "files": [f for f in files if f.startswith("ckpt-")], "lock": LOCK_NAME in files}))

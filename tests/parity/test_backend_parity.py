@@ -4,8 +4,10 @@ import inspect
 import numpy as np
 import pytest
 
-from ganbook.config import TrainConfig
-from tests.helpers.backends import FRAMEWORKS, backend
+from ganbook.config import LOSSES, TrainConfig
+from ganbook.nets.options import MODELS, ConditionalOptions, DCGANOptions, MLPOptions, ToyOptions, model_arguments
+from ganbook.train.loop import TrainingLoop
+from tests.helpers.backends import backend
 
 gt, gf = backend("torch"), backend("tf")
 
@@ -17,8 +19,7 @@ def _signature(obj):
 
 def test_same_public_names():
     assert gt.__all__ == gf.__all__
-    assert [n for n in dir(gt.losses) if not n.startswith("_") and callable(getattr(gt.losses, n))] == \
-           [n for n in dir(gf.losses) if not n.startswith("_") and callable(getattr(gf.losses, n))]
+    assert all(hasattr(gb, name) for gb in (gt, gf) for name in gt.__all__)
 
 
 @pytest.mark.parametrize("name", [n for n in gt.__all__ if callable(getattr(gt, n))])
@@ -26,42 +27,150 @@ def test_same_signatures(name):
     assert _signature(getattr(gt, name)) == _signature(getattr(gf, name))
 
 
-def test_same_loss_signatures_and_trainer_methods():
-    for name in gt.losses.LOSSES:
-        assert gt.losses.LOSSES.keys() == gf.losses.LOSSES.keys()
-    for name in ("gradient_penalty", "r1_penalty", "clip_weights", "d_loss_bce"):
-        assert _signature(getattr(gt.losses, name)) == _signature(getattr(gf.losses, name))
-    public = lambda cls: sorted(n for n in vars(cls) if not n.startswith("_"))  # noqa: E731
-    assert public(gt.Trainer) == public(gf.Trainer)
+def _module_functions(module):
+    """The public functions a losses module defines (not those it imports)."""
+    return {n: f for n, f in vars(module).items()
+            if not n.startswith("_") and inspect.isfunction(f) and f.__module__ == module.__name__}
 
 
+def test_same_loss_functions_and_signatures():
+    t, f = _module_functions(gt.losses), _module_functions(gf.losses)
+    assert sorted(t) == sorted(f)
+    for name in t:
+        assert _signature(t[name]) == _signature(f[name]), name
+
+
+def test_loss_registries_name_exactly_the_configs_losses():
+    """Each backend's losses.LOSSES has one (D loss, G loss) pair per name TrainConfig.loss takes."""
+    for gb in (gt, gf):
+        assert sorted(gb.losses.LOSSES) == sorted(LOSSES), gb.FRAMEWORK
+        assert len(set(LOSSES)) == len(LOSSES)
+        for name, pair in gb.losses.LOSSES.items():
+            assert len(pair) == 2 and all(callable(fn) for fn in pair), (gb.FRAMEWORK, name)
+
+
+def _public_interface(cls):
+    """Every public attribute of `cls` over its MRO, except what a framework base class
+    (torch, keras, tensorflow) brings: name -> (kind, signature of a method or property's
+    getter, module name of a module attribute with the backend's name taken out)."""
+    framework = ("torch", "keras", "tensorflow", "tf_keras")
+    out = {}
+    for name, _ in inspect.getmembers(cls):
+        if name.startswith("_"):
+            continue
+        owner = next(c for c in cls.__mro__ if name in vars(c))
+        if owner.__module__.split(".")[0] in framework:
+            continue
+        raw = inspect.getattr_static(cls, name)
+        if isinstance(raw, property):
+            out[name] = ("property", str(inspect.signature(raw.fget)), raw.fset is not None)
+        elif isinstance(raw, (staticmethod, classmethod)):
+            out[name] = (type(raw).__name__, str(inspect.signature(raw.__func__)))
+        elif inspect.isfunction(raw):
+            out[name] = ("method", str(inspect.signature(raw)))
+        elif inspect.ismodule(raw):
+            out[name] = ("module", raw.__name__.replace(f"ganbook.{cls.__module__.split('.')[1]}.", "ganbook.BACKEND."))
+        else:
+            out[name] = (type(raw).__name__,)
+    return out
+
+
+def test_trainers_have_the_same_public_interface():
+    """Names, kinds and signatures of every public method, property and class attribute
+    of the two Trainers, inherited ones included."""
+    t, f = _public_interface(gt.Trainer), _public_interface(gf.Trainer)
+    assert {"fit", "generate", "save", "resume", "averaged_generator", "is_main"} <= set(t)
+    differ = {name: (t.get(name), f.get(name)) for name in sorted(set(t) | set(f)) if t.get(name) != f.get(name)}
+    assert not differ, f"(torch, tf) differ: {differ}"
+
+
+def test_trainers_implement_every_abstract_method():
+    """Neither Trainer leaves an abstract method of TrainingLoop unimplemented, and each
+    implementation takes the parameters the abstract method declares."""
+    assert TrainingLoop.__abstractmethods__
+    for gb in (gt, gf):
+        assert issubclass(gb.Trainer, TrainingLoop)
+        assert not inspect.isabstract(gb.Trainer), sorted(gb.Trainer.__abstractmethods__)
+        for name in TrainingLoop.__abstractmethods__:
+            method = inspect.getattr_static(gb.Trainer, name)
+            assert not getattr(method, "__isabstractmethod__", False), (gb.FRAMEWORK, name)
+            params = lambda fn: list(inspect.signature(fn).parameters)  # noqa: E731
+            assert params(getattr(gb.Trainer, name)) == params(getattr(TrainingLoop, name)), (gb.FRAMEWORK, name)
+
+
+# Public instance attributes only one backend's Trainer has, by design: torch's compiled
+# training copies, AMP scalers, memory format and process group size; TF's strategy and
+# its replica count. Anything else public must exist in both.
+ONLY_TORCH = {"D_train", "G_train", "memory_format", "scaler_d", "scaler_g", "world"}
+ONLY_TF = {"replicas", "strategy"}
+
+
+def test_trainer_instances_differ_only_where_intended():
+    config = TrainConfig(model="toy", dataset="ring", latent_dim=2, progress=False)
+    names = [{n for n in dir(gb.Trainer(config)) if not n.startswith("_")} for gb in (gt, gf)]
+    assert (names[0] - names[1], names[1] - names[0]) == (ONLY_TORCH, ONLY_TF)
+
+
+def test_same_networks_registry():
+    """Both backends' models.NETWORKS: the same keys, each a (G, D) pair of the same class names."""
+    names = [{key: tuple(cls.__name__ for cls in pair) for key, pair in gb.models.NETWORKS.items()}
+             for gb in (gt, gf)]
+    assert names[0] == names[1]
+    assert all(len(pair) == 2 for pair in names[0].values())
+
+
+def _default_dataset(options):
+    return "mnist" if options.takes == "images" else "ring"
+
+
+# Non-default options and settings; every options class of MODELS is also built with its defaults.
 CONFIGS = [
-    dict(model="mlp", dataset="mnist"),
     dict(model="toy", dataset="grid", latent_dim=2, pack=4),
     dict(model="dcgan", dataset="mnist", pack=2),
-    dict(model="mlp", dataset="mnist", model_kwargs={"spectral_norm": True, "dropout": 0.3}),
-    dict(model="dcgan", dataset="mnist"),
-    dict(model="dcgan", dataset="mnist", model_kwargs={"spectral_norm": True}),
-    dict(model="dcgan", dataset="mnist", model_kwargs={"d_widths": (128, 256), "dropout": 0.0}),
-    dict(model="dcgan", dataset="mnist", model_kwargs={"d_dense": 256, "spectral_norm": True}),
-    dict(model="dcgan", dataset="mnist", model_kwargs={"d_dense": 256, "d_batchnorm": True, "dropout": 0.0}),
-    dict(model="dcgan", dataset="mnist", model_kwargs={"d_batchnorm": True}),
-    dict(model="toy", dataset="ring", latent_dim=2),
-    dict(model="toy", dataset="bimodal", latent_dim=1),
-    dict(model="conditional", dataset="mnist"),
-    dict(model="dcgan", dataset="mnist", model_kwargs={"n_classes": 10}),
-    dict(model="dcgan", dataset="mnist", model_kwargs={"n_classes": 10, "d_dense": 256, "d_batchnorm": True}),
-]
+    dict(model=MLPOptions(spectral_norm=True, dropout=0.3), dataset="mnist"),
+    dict(model=MLPOptions(g_hidden=(64, 32), d_hidden=(48,)), dataset="mnist", pack=2),
+    dict(model=DCGANOptions(spectral_norm=True), dataset="mnist"),
+    dict(model=DCGANOptions(widths=(128, 256), dropout=0.0), dataset="mnist"),
+    dict(model=DCGANOptions(dense=256, spectral_norm=True), dataset="mnist"),
+    dict(model=DCGANOptions(dense=256, batchnorm=True, dropout=0.0), dataset="mnist"),
+    dict(model=DCGANOptions(batchnorm=True), dataset="mnist"),
+    dict(model=ToyOptions(g_hidden=(400,) * 4, d_hidden=(200,) * 3), dataset="ring", latent_dim=2),
+    dict(model=ToyOptions(spectral_norm=True), dataset="bimodal", latent_dim=1),
+    dict(model=ConditionalOptions(n_classes=5, dropout=0.0, spectral_norm=True), dataset="mnist"),
+    dict(model=DCGANOptions(n_classes=10), dataset="mnist"),
+    dict(model=DCGANOptions(n_classes=10, dense=256, batchnorm=True), dataset="mnist"),
+] + [dict(model=cls(), dataset=_default_dataset(cls)) for cls in MODELS.values()]
 
 
-@pytest.mark.parametrize("kw", CONFIGS, ids=lambda kw: f"{kw['model']}-{kw['dataset']}-{len(kw)}")
+def _config_id(kw):
+    model = kw["model"]
+    name = model if isinstance(model, str) else model.name
+    return f"{name}-{kw['dataset']}-" + "-".join(f"{k}" for k in sorted(kw) if k not in ("model", "dataset"))
+
+
+@pytest.mark.parametrize("kw", CONFIGS, ids=_config_id)
 def test_same_parameter_counts(kw):
     config = TrainConfig(**kw)
     counts = []
-    for fw in FRAMEWORKS:
-        gb = backend(fw)
+    for gb in (gt, gf):
         G, D = gb.build_models(config)
         counts.append((gb.count_params(G), gb.count_params(D)))
+    assert counts[0] == counts[1]
+    assert min(counts[0]) > 0
+
+
+def test_configs_cover_every_model_and_network_pair():
+    """CONFIGS builds every options class of MODELS and every pair of NETWORKS."""
+    configs = [TrainConfig(**kw) for kw in CONFIGS]
+    assert {c.model.name for c in configs} == set(MODELS)
+    assert {model_arguments(c).networks for c in configs} == set(gt.models.NETWORKS)
+
+
+@pytest.mark.parametrize("shape", [(32, 32, 3), (64, 64, 3)])
+def test_dcgan_options_build_the_same_networks_for_other_shapes(shape):
+    config = TrainConfig(model=DCGANOptions(dense=64, batchnorm=True))
+    counts = [(gb.count_params(G), gb.count_params(D))
+              for gb in (gt, gf) for G, D in [gb.build_models(config, shape)]]
     assert counts[0] == counts[1]
 
 
@@ -182,29 +291,30 @@ def test_dcgan_init_statistics():
 
 # ---- losses: same inputs, same values -------------------------------------
 
-def _both(fn_name, *arrays):
+def _both(fns, *arrays):
+    """fns = (torch function, TF function), each applied to the same NumPy arrays."""
     import tensorflow as tf
     import torch
-    t = getattr(gt.losses, fn_name)(*[torch.tensor(a) for a in arrays]).item()
-    f = float(getattr(gf.losses, fn_name)(*[tf.constant(a) for a in arrays]))
+    t = fns[0](*[torch.tensor(a) for a in arrays]).item()
+    f = float(fns[1](*[tf.constant(a) for a in arrays]))
     return t, f
 
 
 RNG = np.random.default_rng(0)
+# Scores on both sides of 0 and of +-1, so that every branch (hinge's kinks, softplus's tails) is hit.
 REAL, FAKE = (RNG.normal(0, 3, (64, 1)).astype("float32") for _ in range(2))
 
 
-@pytest.mark.parametrize("name", ["d_loss_bce", "d_loss_lsgan", "d_loss_wasserstein", "d_loss_hinge"])
-def test_d_losses_agree(name):
-    t, f = _both(name, REAL, FAKE)
-    assert abs(t - f) < 1e-5
-
-
-@pytest.mark.parametrize("name", ["g_loss_minimax", "g_loss_nonsaturating", "g_loss_lsgan",
-                                  "g_loss_wasserstein", "g_loss_hinge"])
-def test_g_losses_agree(name):
-    t, f = _both(name, FAKE)
-    assert abs(t - f) < 1e-5
+@pytest.mark.parametrize("name", sorted(set(LOSSES) | set(gt.losses.LOSSES) | set(gf.losses.LOSSES)))
+def test_registered_losses_agree(name):
+    """Each registered loss pair gives the same D and G losses in both backends."""
+    pairs = [gb.losses.LOSSES.get(name) for gb in (gt, gf)]
+    assert None not in pairs, f"loss {name!r} missing in a backend's LOSSES"
+    (d_t, g_t), (d_f, g_f) = pairs
+    t, f = _both((d_t, d_f), REAL, FAKE)
+    assert abs(t - f) < 1e-5 * max(1, abs(t)), ("D", name, t, f)
+    t, f = _both((g_t, g_f), FAKE)
+    assert abs(t - f) < 1e-5 * max(1, abs(t)), ("G", name, t, f)
 
 
 def test_losses_against_closed_forms():

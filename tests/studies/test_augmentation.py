@@ -19,6 +19,7 @@ def test_labelled_subset_draws_per_class_without_replacement():
         augmentation.labelled_subset(images, labels, 6, seed=0)
 
 
+@pytest.mark.slow
 def test_one_seed_reports_paired_accuracies(data_root):
     images, labels = fit_digits(data_root)
     test_images, test_y = heldout_digits(data_root)

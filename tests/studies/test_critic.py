@@ -5,6 +5,7 @@ import pytest
 from ganbook.studies.critic import acceptance, accept_reject, fourier_frequencies
 from ganbook.seed import seed_everything
 from tests.helpers.backends import backend, each_backend
+from tests.helpers.random_state import check_seeded_and_private
 
 
 def _normal(scale):
@@ -68,6 +69,7 @@ def test_fourier_critic_shape_and_frequencies(fw):
     np.testing.assert_array_equal(freqs, fourier_frequencies(2, 8, 3.0, seed=4))
 
 
+@pytest.mark.slow
 @each_backend
 def test_rejection_with_a_fitted_critic_moves_samples_to_the_data(fw):
     gb = backend(fw)
@@ -83,6 +85,21 @@ def test_rejection_with_a_fitted_critic_moves_samples_to_the_data(fw):
     assert kept.shape == raw.shape and 0 < rate < 1
     dist = lambda x: np.linalg.norm((x - centre) / spread, axis=1).mean()  # noqa: E731
     assert dist(kept) < 0.5 * dist(raw)
+
+
+@each_backend
+def test_fit_critic_is_seeded_and_keeps_to_its_own_random_state(fw):
+    gb = backend(fw)
+    seed_everything(0)
+    G = gb.toy_generator(hidden=(8,))
+    x = np.random.default_rng(0).standard_normal((64, 2)).astype(np.float32)
+
+    def run(seed=2):
+        critic, history = gb.fit_critic(G, x, steps=3, batch_size=16, seed=seed, features=4, hidden=(8,))
+        return history["loss"], gb.critic_logits(critic, x)
+
+    loss, logits = check_seeded_and_private(fw, run)
+    assert logits.shape == (64,) and not np.array_equal(loss, run(seed=3)[0])
 
 
 @each_backend

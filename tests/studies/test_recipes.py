@@ -1,6 +1,7 @@
 """ganbook.studies.recipes: the named recipes build valid configs, with per-data-set overrides."""
 import pytest
 
+from ganbook.nets.options import ToyOptions
 from ganbook.studies.recipes import PUBLISHED, RECIPES, recipe_config, recipe_critic
 
 
@@ -8,7 +9,8 @@ from ganbook.studies.recipes import PUBLISHED, RECIPES, recipe_config, recipe_cr
 @pytest.mark.parametrize("dataset", ["ring", "grid"])
 def test_every_recipe_builds_a_toy_config(name, dataset):
     config = recipe_config(name, dataset, seed=3)
-    assert (config.model, config.dataset, config.seed, config.latent_dim) == ("toy", dataset, 3, 2)
+    assert isinstance(config.model, ToyOptions)
+    assert (config.model.name, config.dataset, config.seed, config.latent_dim) == ("toy", dataset, 3, 2)
     assert config.batch_size % config.pack == 0
 
 

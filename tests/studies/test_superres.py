@@ -6,6 +6,7 @@ from ganbook.studies import superres
 from ganbook.eval.classifier import heldout_digits
 from ganbook.data import scale
 from tests.helpers.backends import backend, each_backend
+from tests.helpers.random_state import check_seeded_and_private
 
 
 def _digits(data_root, n):
@@ -55,6 +56,7 @@ def test_untrained_generators_are_bilinear_and_agree_across_backends(data_root):
     assert gt.count_params(gt.SRGenerator()) == gf.count_params(gf.SRGenerator()) == 19_105  # 3x3 convs: 1->32, 32->32, 32->32, 32->1, with biases
 
 
+@pytest.mark.slow
 @each_backend
 @pytest.mark.parametrize("adv_weight", [0.0, 1e-2])
 def test_training_beats_the_untrained_bilinear_generator(fw, adv_weight, data_root):
@@ -68,3 +70,17 @@ def test_training_beats_the_untrained_bilinear_generator(fw, adv_weight, data_ro
     trained = superres.psnr(gb.superresolve(G, low), test).mean()
     bilinear = superres.psnr(gb.superresolve(gb.SRGenerator(), low), test).mean()
     assert trained > bilinear + 0.5, (trained, bilinear)
+
+
+@pytest.mark.slow
+@each_backend
+def test_train_superres_is_seeded_and_keeps_to_its_own_random_state(fw):
+    gb = backend(fw)
+    x = np.random.default_rng(0).uniform(-1, 1, (8, 8, 8, 1)).astype(np.float32)
+
+    def run(seed=1):
+        G, history = gb.train_superres(x, steps=2, batch_size=4, seed=seed)
+        return history["pixel"], history["d_loss"], gb.superresolve(G, superres.downsample(x))
+
+    pixel, _, out = check_seeded_and_private(fw, run)
+    assert out.shape == x.shape and not np.array_equal(pixel, run(seed=2)[0])

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from ganbook.config import TrainConfig
+from ganbook.nets.options import ConditionalOptions, DCGANOptions
 from ganbook.train.diffaug import FILL, max_shift
 from tests.helpers.backends import backend, each_backend
 
@@ -77,11 +78,14 @@ def test_max_shift_is_an_eighth_of_the_side():
 def test_augment_is_validated():
     with pytest.raises(ValueError, match="augment must be one of"):
         TrainConfig(augment="flip")
-    with pytest.raises(ValueError, match="augment='translation' moves images; it needs model='dcgan', not 'mlp'"):
+    with pytest.raises(ValueError, match="augment='translation' moves images; model 'mlp' takes them flattened"):
         TrainConfig(model="mlp", augment="translation")
+    with pytest.raises(ValueError, match="model 'conditional' takes them flattened"):
+        TrainConfig(model=ConditionalOptions(), augment="translation")
+    assert TrainConfig(model=DCGANOptions(n_classes=10), augment="translation").augment == "translation"
 
 
-@each_backend
+@pytest.mark.parametrize("fw", ["torch", pytest.param("tf", marks=pytest.mark.slow)])
 def test_trainer_moves_every_batch_d_sees(fw, monkeypatch):
     """With augment on, D's real and fake inputs in D's step and the fake input in G's
     step go through translate (3 calls per step; TF counts its one trace); off, none."""

@@ -8,6 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+# Every test here starts torchrun or TensorFlow worker processes: 10 s to a minute each.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 TORCHRUN = Path(sys.executable).with_name("torchrun")
 TRAIN = ["train", "--framework", "torch", "--dataset", "ring", "--batch-size", "64", "--seed", "3",
@@ -126,7 +129,7 @@ def test_tf_multi_worker_chief_checkpoints_and_all_resume(tmp_path):
     ports = _free_ports(2)
     first = _workers(tmp_path / "run", 4, ports)
     assert [w["main"] for w in first] == [True, False]
-    assert first[0]["files"] == ["ckpt-00000004"]
+    assert first[0]["files"] == ["ckpt-00000004"] and first[0]["lock"]
     second = _workers(tmp_path / "run", 8, ports)
     for worker in second:
         assert worker["resumed_at"] == 4 and worker["files"] == ["ckpt-00000004", "ckpt-00000008"]

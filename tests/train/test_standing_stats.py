@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from ganbook.config import TrainConfig
+from ganbook.nets.options import DCGANOptions
 from ganbook.latent import standing_codes
 from tests.helpers.backends import backend, each_backend
 
@@ -51,8 +52,8 @@ def test_standing_codes_are_validated():
 @each_backend
 def test_trainer_samples_and_saves_g_ema_with_its_own_statistics(fw, tmp_path, monkeypatch):
     gb = backend(fw)
-    config = TrainConfig(model="dcgan", latent_dim=8, batch_size=8, ema=0.5, steps=2, progress=False,
-                         model_kwargs={"d_dense": 16, "d_batchnorm": True})
+    config = TrainConfig(latent_dim=8, batch_size=8, ema=0.5, steps=2, progress=False,
+                         model=DCGANOptions(dense=16, batchnorm=True))
     trainer = gb.Trainer(config)
     x = np.random.default_rng(0).uniform(-1, 1, (32, 28, 28, 1)).astype(np.float32)
     calls = []

@@ -7,6 +7,7 @@ from ganbook.data import mixture_centers
 from ganbook.data.registry import training_data
 from ganbook.train.loop import ema_decay
 from ganbook.eval.metrics import mode_coverage
+from ganbook.nets.options import ConditionalOptions, DCGANOptions, ToyOptions
 from tests.helpers.backends import backend, each_backend
 
 TOY = dict(model="toy", dataset="ring", latent_dim=2, batch_size=64, lr_g=3e-4, lr_d=3e-4,
@@ -19,6 +20,7 @@ def _toy(fw, out_dir=None, **kw):
     return backend(fw).Trainer(config, out_dir=out_dir), x[:5000]
 
 
+@pytest.mark.slow
 @each_backend
 def test_learns_the_ring(fw):
     """A short CPU run covers at least 6 of the 8 modes (a collapsed or idle G fails)."""
@@ -43,6 +45,7 @@ def test_same_seed_same_history(fw):
     assert runs[0]["step"] == list(range(1, 16))
 
 
+@pytest.mark.slow
 @each_backend
 def test_resume_continues_exactly(fw, tmp_path):
     straight, x = _toy(fw, sample_every=4)
@@ -67,6 +70,7 @@ def _lr(trainer, which):
     return float(opt.learning_rate.numpy())
 
 
+@pytest.mark.slow
 @each_backend
 def test_linear_lr_decay(fw, tmp_path):
     seen = []
@@ -101,6 +105,7 @@ def _g_weights(trainer, which="G"):
     return [w.numpy().copy() for w in model.trainable_weights]
 
 
+@pytest.mark.slow
 @each_backend
 def test_ema_generator_is_the_running_average(fw, tmp_path):
     trainer, x = _toy(fw, ema=0.75, out_dir=tmp_path, sample_every=2)
@@ -113,7 +118,7 @@ def test_ema_generator_is_the_running_average(fw, tmp_path):
         np.testing.assert_allclose(avg, d * a + (1 - d) * b, rtol=1e-5, atol=1e-7)
     trainer.fit(x, steps=4)
     gb = backend(fw)
-    assert trainer.generator is trainer.G_ema
+    assert trainer.averaged_generator() is trainer.G_ema
     ema_samples = trainer.generate(16, seed=3)
     assert not np.allclose(ema_samples, gb.sample(trainer.G, 16, seed=3))  # samples come from G_ema
     np.testing.assert_allclose(gb.sample(gb.load_generator(tmp_path), 16, seed=3), ema_samples, rtol=1e-5,
@@ -176,7 +181,7 @@ def test_simultaneous_update_uses_the_old_discriminator(fw):
 def test_checkpoints_every_k_and_pruned(fw, tmp_path):
     trainer, x = _toy(fw, out_dir=tmp_path, checkpoint_every=4, keep_checkpoints=2)
     trainer.fit(x, steps=10)
-    names = sorted(p.name for p in tmp_path.iterdir())
+    names = sorted(p.name for p in tmp_path.glob("ckpt-*"))
     suffix = ".pt" if fw == "torch" else ""
     assert names == [f"ckpt-00000008{suffix}", f"ckpt-00000010{suffix}"]
 
@@ -214,7 +219,7 @@ def test_load_generator_and_sample_in_one_line(fw, tmp_path):
 def test_conditional_dcgan_checkpoint_round_trip(fw, tmp_path):
     """A conditional DCGAN saved and loaded draws the same digits for the same labels (the
     default: 0, 1, 2, ... cycling), and labels change them."""
-    config = TrainConfig(model_kwargs={"n_classes": 10, "d_dense": 16, "d_batchnorm": True}, batch_size=8,
+    config = TrainConfig(model=DCGANOptions(n_classes=10, dense=16, batchnorm=True), batch_size=8,
                          ema=0.9, progress=False)
     x = np.random.default_rng(0).uniform(-1, 1, (32, 28, 28, 1)).astype(np.float32)
     trainer = backend(fw).Trainer(config, out_dir=tmp_path)
@@ -240,7 +245,7 @@ def test_nan_stops_and_keeps_last_good_checkpoint(fw, tmp_path):
     with pytest.raises(backend(fw).TrainingDivergedError,
                        match=rf"training diverged at step 6: d_loss=nan.*the last good checkpoint is {good}"):
         trainer.fit(x, steps=12)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [good.name]
+    assert sorted(p.name for p in tmp_path.glob("ckpt-*")) == [good.name]
 
 
 @each_backend
@@ -265,7 +270,7 @@ def test_fewer_samples_than_a_batch(fw):
 @pytest.mark.parametrize("kw", [
     dict(loss="wgan", gp_weight=10.0, n_critic=3),
     dict(loss="wgan", clip_value=0.01, n_critic=2),
-    dict(loss="hinge", r1_weight=1.0, model_kwargs={"spectral_norm": True}),
+    dict(loss="hinge", r1_weight=1.0, model=ToyOptions(spectral_norm=True)),
     dict(loss="lsgan"),
     dict(loss="minimax", mixed_precision="bf16"),
     dict(pack=4, loss="wgan", gp_weight=10.0),
@@ -285,10 +290,11 @@ def test_fp16_needs_a_gpu(fw):
         _toy(fw, mixed_precision="fp16")
 
 
+@pytest.mark.slow
 @each_backend
 def test_dcgan_and_conditional_on_real_digits(fw, data_root):
-    for model, kwargs in (("dcgan", {}), ("conditional", {}), ("dcgan", {"n_classes": 10})):
-        config = TrainConfig(model=model, dataset="mnist", batch_size=16, sample_every=2, model_kwargs=kwargs,
+    for model in (DCGANOptions(), ConditionalOptions(), DCGANOptions(n_classes=10)):
+        config = TrainConfig(model=model, dataset="mnist", batch_size=16, sample_every=2,
                              n_samples=8, progress=False, log_every=1)
         x, y = training_data(config, split="test", root=data_root)
         seen = []
@@ -307,21 +313,22 @@ def test_conditional_needs_labels(fw):
     trainer = backend(fw).Trainer(TrainConfig(model="conditional", dataset="mnist", progress=False))
     with pytest.raises(ValueError, match=r"a conditional model needs labels: fit\(x, y\)"):
         trainer.fit(np.zeros((300, 784), np.float32))
-    trainer = backend(fw).Trainer(TrainConfig(model_kwargs={"n_classes": 10}, progress=False))
+    trainer = backend(fw).Trainer(TrainConfig(model=DCGANOptions(n_classes=10), progress=False))
     with pytest.raises(ValueError, match=r"a conditional model needs labels: fit\(x, y\)"):
         trainer.fit(np.zeros((300, 28, 28, 1), np.float32))
 
 
 def test_conditional_dcgan_config():
-    assert TrainConfig(model_kwargs={"n_classes": 10}).conditional
+    assert TrainConfig(model=DCGANOptions(n_classes=10)).conditional
     assert TrainConfig(model="conditional").conditional
-    assert not TrainConfig().conditional and not TrainConfig(model_kwargs={"n_classes": 0}).conditional
+    assert not TrainConfig().conditional and not TrainConfig(model=DCGANOptions(n_classes=0)).conditional
     with pytest.raises(ValueError, match="n_classes must be an integer >= 0"):
-        TrainConfig(model_kwargs={"n_classes": -1})
+        TrainConfig(model=DCGANOptions(n_classes=-1))
     with pytest.raises(ValueError, match="pack > 1 is not supported for a conditional model"):
-        TrainConfig(model_kwargs={"n_classes": 10}, pack=2, batch_size=64)
+        TrainConfig(model=DCGANOptions(n_classes=10), pack=2, batch_size=64)
 
 
+@pytest.mark.slow
 @each_backend
 def test_compiled_step_gives_the_same_losses(fw):
     eager, x = _toy(fw)

@@ -19,17 +19,16 @@ quick check of the script itself.
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
 
+import ganbook
 from ganbook.config import TrainConfig
 from throughput import plain_tf, plain_torch
 
@@ -65,8 +64,7 @@ def run_plain(framework, config, x, device, warmup) -> tuple[float, np.ndarray]:
 
 def run_ganbook(framework, config, x, device, warmup) -> tuple[float, np.ndarray]:
     """Seconds for one epoch of ganbook's Trainer after `warmup` steps, and its losses (steps, 2)."""
-    import importlib
-    gb = importlib.import_module(f"ganbook.{framework}")
+    gb = ganbook.backend(framework)
     trainer = gb.Trainer(config, device=device)
     steps = len(x) // config.batch_size
     trainer.fit(x, steps=warmup)
@@ -88,11 +86,10 @@ def summary(losses: np.ndarray) -> dict:
 def resolve(framework: str, name: str | None):
     """(the device to pass the loops, its one-line description): torch's best device
     unless named; TensorFlow places the work itself (None)."""
+    gb = ganbook.backend(framework)  # before the plain loop imports the framework
     if framework == "torch":
-        import ganbook.torch as gb
         device = gb.pick_device(name)
         return str(device), gb.describe_device(device)
-    import ganbook.tf as gb
     return None, gb.describe_device(gb.pick_device())
 
 

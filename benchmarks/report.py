@@ -12,8 +12,9 @@ import json
 import math
 from pathlib import Path
 
-from ganbook.config import TrainConfig
+from ganbook.config import TrainConfig, upgrade
 from ganbook.eval.metrics import mean_se
+from ganbook.nets.options import LEGACY_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -128,7 +129,7 @@ def mnist_quality_table(record: dict) -> str:
     versions = _versions(record)
     status = ("" if record["complete"] else
               f" The run was stopped at step {record['curve'][-1]['step']:,} of the {cfg['steps']:,} planned.")
-    kind = "conditional DCGAN" if cfg["model_kwargs"].get("n_classes") else "DCGAN"
+    kind = "conditional DCGAN" if TrainConfig.from_dict(cfg).conditional else "DCGAN"
     lines += ["", f"{FRAMEWORK_NAMES[record['framework']]} {kind}, seed {cfg['seed']}; settings other than "
                   f"`TrainConfig`'s defaults: {_config_change(cfg, {})}. Trained on the {record['data']}; "
                   f"{record['n_eval']:,} samples per evaluation against {record['reference']}. "
@@ -141,13 +142,27 @@ def mnist_quality_table(record: dict) -> str:
 PROBE_BASELINE = "mnist_dcgan-tf-ema-b64.json"
 
 
+def _recorded_options(cfg: dict) -> dict:
+    """The model's options as a result file wrote them, named and ordered as there: files
+    of an older ganbook hold them as `model_kwargs` (with names such as d_dense, today's
+    dense); newer ones as the options of the model dict (TrainConfig.to_dict)."""
+    if "model_kwargs" in cfg:  # an older result file
+        return dict(cfg["model_kwargs"])
+    return {k: v for k, v in cfg["model"].items() if k != "name"}
+
+
 def _config_change(cfg: dict, base: dict) -> str:
-    """The TrainConfig fields (and model_kwargs entries) where cfg differs from base."""
-    base = {**TrainConfig().to_dict(), **base}  # fields newer than the baseline's file: defaults
-    kw, base_kw = cfg["model_kwargs"], base["model_kwargs"]
-    changes = [f"{k}={v}" for k, v in kw.items() if base_kw.get(k) != v]
-    changes += [f"{k}={cfg[k]}" for k in sorted(cfg) if k not in ("model_kwargs", "steps", "seed", "progress", "log_every")
-                and cfg[k] != base[k]]
+    """The settings where config dict cfg differs from base ({}: TrainConfig's defaults):
+    the model and its options, then the other TrainConfig fields. Both dicts are read in
+    today's form (ganbook.config.upgrade); options keep the names of their result file."""
+    new = upgrade(cfg)
+    base = {**TrainConfig().to_dict(), **upgrade(base)}  # fields newer than the baseline's file: defaults
+    model, base_model = new["model"], base["model"]
+    changes = [f"model={model['name']}"] if model["name"] != base_model["name"] else []
+    changes += [f"{k}={v}" for k, v in _recorded_options(cfg).items()
+                if model[LEGACY_KEYS.get(k, k)] != base_model.get(LEGACY_KEYS.get(k, k))]
+    changes += [f"{k}={new[k]}" for k in sorted(new) if k not in ("model", "steps", "seed", "progress", "log_every")
+                and new[k] != base.get(k)]
     return ", ".join(changes) or "none (the baseline)"
 
 

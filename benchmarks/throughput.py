@@ -19,10 +19,9 @@ import platform
 import statistics
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
 import numpy as np
 
+import ganbook
 from ganbook.config import TrainConfig
 
 
@@ -139,8 +138,8 @@ def plain_tf(config, x, device=None):
 
 
 def ganbook_loop(framework, config, x):
-    import importlib
-    gb = importlib.import_module(f"ganbook.{framework}")
+    """ganbook's Trainer as step(i), one G step on its own batches (the history kept as in fit)."""
+    gb = ganbook.backend(framework)
     trainer = gb.Trainer(config.replace(progress=False, log_every=10_000))
     data = trainer._prepare(x, None)
     buffer = []
@@ -177,6 +176,7 @@ def main():
     print(f"{'framework':9} {'model':6} {'update':12} {'plain img/s':>12} {'ganbook img/s':>14} {'ratio':>6}")
     rows = []
     for fw in args.frameworks.split(","):
+        ganbook.backend(fw)  # imported here, before the plain loop's (quiets TensorFlow's log)
         plain = plain_torch if fw == "torch" else plain_tf
         for model in args.models.split(","):
             for update in args.updates.split(","):

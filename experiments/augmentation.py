@@ -17,10 +17,8 @@ mean and standard error over seeds, whatever they show.
 from __future__ import annotations
 
 import argparse
-import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
+import ganbook
 from ganbook.book import provenance
 from ganbook.studies.augmentation import one_seed, summary
 from ganbook.eval.classifier import heldout_digits
@@ -45,10 +43,11 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def main(argv=None) -> None:
-    from mnist_quality import backend  # same folder: the backend with its threads set
+    from mnist_quality import set_threads  # same folder
 
     args = parse_args(argv)
-    gb = backend(args.framework, args.threads)
+    gb = ganbook.backend(args.framework)
+    set_threads(args.framework, args.threads)
     images, labels, data = training_digits()
     test_images, test_y = heldout_digits()
     test_x = scale(test_images)[..., None]

@@ -20,14 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from mode_coverage import (
-    EVAL_SEED,
-    METRICS,
-    N_EVAL,
-    set_threads,
-    trainer_class,
-)
+from mode_coverage import EVAL_SEED, METRICS, N_EVAL, set_threads
 
+import ganbook
 from ganbook.data import mixture_centers
 from ganbook.data.registry import training_data
 from ganbook.eval.metrics import mode_coverage
@@ -45,7 +40,7 @@ def parse_candidate(text: str) -> tuple[str, str, dict]:
 def curve(config, framework: str, checkpoints: list[int]) -> list[dict]:
     """Train to each checkpoint step in turn, scoring 2,500 samples at each."""
     x, _ = training_data(config)
-    trainer = trainer_class(framework)(config)
+    trainer = ganbook.backend(framework).Trainer(config)
     centers, std = mixture_centers(config.dataset)
     points, start = [], time.perf_counter()
     for steps in checkpoints:

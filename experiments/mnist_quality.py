@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import argparse
 import ast
-import os
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
+import ganbook
 from ganbook import evaluate, provenance
 from ganbook.config import TrainConfig
 from ganbook.data import scale
@@ -45,20 +43,15 @@ def parse_set(items: list[str]) -> dict:
     return out
 
 
-def backend(framework: str, threads: int):
-    """The backend module, its CPU threads limited to `threads`."""
+def set_threads(framework: str, threads: int) -> None:
+    """Limit the framework's CPU threads to `threads` (call after ganbook.backend)."""
     if framework == "torch":
         import torch
-
-        import ganbook.torch as gb
         torch.set_num_threads(threads)
     else:
-        from ganbook.book.notebook import import_tensorflow
-        tf = import_tensorflow()
+        import tensorflow as tf
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(threads)
-        import ganbook.tf as gb
-    return gb
 
 
 def scores(report) -> dict:
@@ -84,7 +77,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    gb = backend(args.framework, args.threads)
+    gb = ganbook.backend(args.framework)
+    set_threads(args.framework, args.threads)
     config = TrainConfig(model="dcgan", steps=args.steps, progress=False, log_every=100,
                          **parse_set(args.set))
     images, labels, data = training_digits()
@@ -96,7 +90,7 @@ def main(argv=None) -> None:
         start = time.perf_counter()
         trainer.fit(x, labels if config.conditional else None, steps=step)
         train_s += time.perf_counter() - start
-        report = evaluate(trainer.generator, n=args.n_eval, framework=args.framework)
+        report = evaluate(trainer.averaged_generator(), n=args.n_eval, framework=args.framework)
         ceiling = {key: report["real"][key] for key in METRICS}
         curve.append({"step": step, "train_s": round(train_s, 1), **scores(report)})
         if config.ema:  # the weight average is scored above; the last iterate G beside it

@@ -17,16 +17,12 @@ and, per (data set, recipe), the mean and standard error over seeds.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import math
-import os
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-
+import ganbook
 from ganbook.book import provenance
 from ganbook.config import TrainConfig
 from ganbook.data import mixture_centers
@@ -38,8 +34,11 @@ N_EVAL = 2500  # samples per evaluation, as in both papers
 EVAL_SEED = 12345  # noise seed of the evaluation samples (fixed for every run)
 METRICS = ("modes", "high_quality", "reverse_kl")
 
+
 def set_threads(framework: str, threads: int) -> None:
-    """Limit the framework's CPU threads (the toy networks gain little from more)."""
+    """Import ganbook's `framework` backend and limit the framework's CPU threads
+    (the toy networks gain little from more)."""
+    ganbook.backend(framework)  # first: it quiets TensorFlow's log
     if framework == "torch":
         import torch
         torch.set_num_threads(threads)
@@ -49,19 +48,9 @@ def set_threads(framework: str, threads: int) -> None:
         tf.config.threading.set_inter_op_parallelism_threads(threads)
 
 
-def backend(framework: str):
-    """ganbook's `framework` backend module, ganbook.torch or ganbook.tf."""
-    return importlib.import_module(f"ganbook.{framework}")
-
-
-def trainer_class(framework: str):
-    """The Trainer of ganbook's `framework` backend ("torch" or "tf")."""
-    return backend(framework).Trainer
-
-
 def train_and_score(config: TrainConfig, framework: str = "torch", critic: dict | None = None) -> dict:
     """Train one run (and its critic) and score 2,500 samples; returns the metrics, steps and wall seconds."""
-    gb = backend(framework)
+    gb = ganbook.backend(framework)
     x, _ = training_data(config)
     centers, std = mixture_centers(config.dataset)
     start = time.perf_counter()
@@ -72,8 +61,9 @@ def train_and_score(config: TrainConfig, framework: str = "torch", critic: dict 
     if critic is not None:
         raw = mode_coverage(samples, centers, std)
         extra = {"raw_" + k: raw[k] for k in METRICS}
-        fitted, _ = gb.fit_critic(trainer.generator, x, seed=config.seed, **critic["fit"])
-        samples, extra["acceptance"] = gb.rejection_sample(trainer.generator, fitted, N_EVAL, seed=EVAL_SEED,
+        G = trainer.averaged_generator()
+        fitted, _ = gb.fit_critic(G, x, seed=config.seed, **critic["fit"])
+        samples, extra["acceptance"] = gb.rejection_sample(G, fitted, N_EVAL, seed=EVAL_SEED,
                                                            quantile=critic["quantile"])
     seconds = time.perf_counter() - start
     result = mode_coverage(samples, centers, std)

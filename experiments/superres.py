@@ -13,12 +13,9 @@ standard error over seeds.
 from __future__ import annotations
 
 import argparse
-import os
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-
+import ganbook
 from ganbook import provenance, superres
 from ganbook.eval.classifier import heldout_digits
 from ganbook.data import scale
@@ -43,10 +40,11 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def main(argv=None) -> None:
-    from mnist_quality import backend  # same folder: the backend with its threads set
+    from mnist_quality import set_threads  # same folder
 
     args = parse_args(argv)
-    gb = backend(args.framework, args.threads)
+    gb = ganbook.backend(args.framework)
+    set_threads(args.framework, args.threads)
     images, _, data = training_digits()
     train = scale(images)[..., None]
     test = scale(heldout_digits()[0])[..., None]

@@ -25,11 +25,10 @@ import sys
 
 import numpy as np
 
+from ganbook.backend import BACKENDS, backend, framework_of
 from ganbook.eval import classifier as spec
 from ganbook.latent import cycling_labels
 
-BACKENDS = ("torch", "tf")
-_ROOT_MODULES = {"torch": "torch", "keras": "tf", "tensorflow": "tf", "tf_keras": "tf"}
 _CACHE: dict = {}  # loaded classifiers and reference features, per backend and data folder
 
 
@@ -83,17 +82,14 @@ def _cell(value, fmt: str) -> str:
 
 
 def _framework_of_model(obj) -> str | None:
-    """"torch" for an nn.Module, "tf" for a Keras model, by the type's modules (no imports)."""
-    for cls in type(obj).__mro__:
-        fw = _ROOT_MODULES.get(cls.__module__.split(".")[0])
-        if fw and hasattr(obj, "latent_dim"):
-            return fw
-        if fw:
-            raise TypeError(
-                f"source is a {type(obj).__name__} from {cls.__module__} but not a generator "
-                "(no latent_dim); pass a ganbook generator, or samples as a NumPy array "
-                "(N, 28, 28, 1) in [-1, 1] (convert with gb.to_shared(x.cpu().numpy()))")
-    return None
+    """"torch" or "tf" for a generator of either framework, None for anything else."""
+    fw = framework_of(obj)
+    if fw and not hasattr(obj, "latent_dim"):
+        raise TypeError(
+            f"source is a {type(obj).__name__} from {type(obj).__module__} but not a generator "
+            "(no latent_dim); pass a generator, or samples as a NumPy array "
+            "(N, 28, 28, 1) in [-1, 1] (convert with gb.to_shared(x.cpu().numpy()))")
+    return fw
 
 
 def _available_framework() -> str:
@@ -125,12 +121,6 @@ def _choose_framework(source, framework: str | None) -> str:
         raise ValueError(f"source is a {fw} model but framework={framework!r}; "
                          f"pass framework={fw!r} or None")
     return fw
-
-
-def _backend(fw: str):
-    if fw == "tf":
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    return importlib.import_module(f"ganbook.{fw}")
 
 
 def _classifier(gb, fw: str):
@@ -245,7 +235,7 @@ def evaluate(source, n: int = 5000, seed: int = 0, framework: str | None = None,
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
     fw = _choose_framework(source, framework)
-    gb = _backend(fw)
+    gb = backend(fw)
     if isinstance(source, np.ndarray):
         samples, labels, what = source, None, "array"
     else:

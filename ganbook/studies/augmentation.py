@@ -54,7 +54,7 @@ def one_seed(gb, images, labels, test_x, test_y, seed: int, per_class: int = 20,
     trainer = gb.Trainer(config)
     trainer.fit(x, y)
     fake_y = np.repeat(np.arange(10), fake_per_class)
-    fake_x = gb.sample(trainer.generator, len(fake_y), labels=fake_y, seed=seed + 1000)
+    fake_x = gb.sample(trainer.averaged_generator(), len(fake_y), labels=fake_y, seed=seed + 1000)
     gan_s = time.perf_counter() - start
     real_only = gb.fit_classifier(x, y, steps=clf_steps, seed=seed)
     augmented = gb.fit_classifier(np.concatenate([x, fake_x]), np.concatenate([y, fake_y]),

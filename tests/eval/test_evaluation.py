@@ -12,7 +12,7 @@ from ganbook import evaluate
 from ganbook.cli import main
 from ganbook.data import scale
 from ganbook.eval.evaluation import Report, reference_digits
-from tests.helpers.backends import backend
+from tests.helpers.backends import backend, each_backend
 from tests.conftest import offline_data
 from tests.test_packaging import BLOCK_FRAMEWORKS
 
@@ -80,7 +80,8 @@ def test_report_table(real_report):
     assert "model n=1000, real n=1500" in table and "seed 0" in table
 
 
-@pytest.mark.parametrize("fw", ["torch", pytest.param("tf", marks=pytest.mark.slow)])
+@pytest.mark.slow  # the first evaluate() in a process embeds the reference digits (~10 s)
+@each_backend
 def test_generators_of_both_backends(fw, root):
     gb = backend(fw)
     report = evaluate(gb.DCGANGenerator(), n=40, seed=3, root=root, batch_size=16)
@@ -90,6 +91,7 @@ def test_generators_of_both_backends(fw, root):
     assert "| samples " in report.table()
 
 
+@pytest.mark.slow
 def test_conditional_generator_gets_cycling_labels(root):
     gb = backend("torch")
     G = gb.ConditionalGenerator()

@@ -5,7 +5,8 @@
         [--out experiments/results/mnist_dcgan-tf.json]
 
 Trains ganbook's MNIST DCGAN (the TensorFlow tutorial's networks and settings,
-`TrainConfig()` defaults, changed with --set) on `ganbook.data.registry.training_digits()`
+`TrainConfig()` defaults, changed with --set: TrainConfig fields such as
+lr_g=2e-4, and the DCGAN's options such as dense=1024 or n_classes=10) on `ganbook.data.registry.training_digits()`
 (the 60k train split, or offline the 7,000 test digits the evaluator was fitted
 on) and, every --eval-every steps, scores --n-eval samples with `ganbook.evaluate`
 against the 3,000 held-out test digits (with --set ema=..., the weight average
@@ -17,11 +18,13 @@ from __future__ import annotations
 
 import argparse
 import ast
+import dataclasses
 import time
 
 import ganbook
 from ganbook import evaluate, provenance
 from ganbook.config import TrainConfig
+from ganbook.nets.options import model_options
 from ganbook.data import scale
 from ganbook.data.registry import training_digits
 
@@ -41,6 +44,22 @@ def parse_set(items: list[str]) -> dict:
         except (ValueError, SyntaxError):
             out[key] = value
     return out
+
+
+def make_config(settings: dict, steps: int) -> TrainConfig:
+    """The DCGAN run's TrainConfig: --set's TrainConfig fields, and its other keys as
+    the model's options ({"dense": 1024, "lr_g": 2e-4} -> DCGANOptions(dense=1024), lr_g=2e-4)."""
+    fields = {f.name for f in dataclasses.fields(TrainConfig)}
+    options = {k: v for k, v in settings.items() if k not in fields}
+    settings = {k: v for k, v in settings.items() if k in fields}
+    model = model_options(settings.pop("model", "dcgan"))
+    known = {f.name for f in dataclasses.fields(model)}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise SystemExit(f"--set {unknown}: neither TrainConfig fields nor options of model "
+                         f"{model.name!r} ({sorted(known)})")
+    model = dataclasses.replace(model, **{k: tuple(v) if isinstance(v, list) else v for k, v in options.items()})
+    return TrainConfig(model=model, steps=steps, progress=False, log_every=100, **settings)
 
 
 def set_threads(framework: str, threads: int) -> None:
@@ -65,7 +84,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--steps", type=int, default=6000)
     p.add_argument("--eval-every", type=int, default=500)
     p.add_argument("--n-eval", type=int, default=5000)
-    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="TrainConfig overrides")
+    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="TrainConfig fields and the DCGAN's options")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--out", default=None, help="default: experiments/results/mnist_dcgan-<framework>.json")
     args = p.parse_args(argv)
@@ -79,8 +98,7 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     gb = ganbook.backend(args.framework)
     set_threads(args.framework, args.threads)
-    config = TrainConfig(model="dcgan", steps=args.steps, progress=False, log_every=100,
-                         **parse_set(args.set))
+    config = make_config(parse_set(args.set), args.steps)
     images, labels, data = training_digits()
     x = scale(images)[..., None]
     trainer = gb.Trainer(config)

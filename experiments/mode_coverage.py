@@ -28,6 +28,7 @@ from ganbook.config import TrainConfig
 from ganbook.data import mixture_centers
 from ganbook.data.registry import training_data
 from ganbook.eval.metrics import mean_se, mode_coverage
+from ganbook.nets.options import ModelOptions
 from ganbook.studies.recipes import PUBLISHED, RECIPES, recipe_config, recipe_critic
 
 N_EVAL = 2500  # samples per evaluation, as in both papers
@@ -146,6 +147,11 @@ def previous_runs(args) -> tuple[list[dict], list[str]]:
     return kept, old.get("commands", [old["command"]])
 
 
+def recipe_record(name: str) -> dict:
+    """RECIPES[name] as JSON: a model's options as their dict ({"name": "toy", ...})."""
+    return {k: v.to_dict() if isinstance(v, ModelOptions) else v for k, v in RECIPES[name].items()}
+
+
 def payload(args, runs: list[dict], started: float, complete: bool, commands: list[str]) -> dict:
     """Everything the JSON file records."""
     record = provenance.record()
@@ -153,7 +159,7 @@ def payload(args, runs: list[dict], started: float, complete: bool, commands: li
             "complete": complete, "framework": args.framework, "threads": args.threads,
             "n_eval_samples": N_EVAL, "eval_seed": EVAL_SEED,
             "total_wall_s": round(time.perf_counter() - started, 1),
-            "recipes": {name: RECIPES[name] for name in sorted({r["recipe"] for r in runs})},
+            "recipes": {name: recipe_record(name) for name in sorted({r["recipe"] for r in runs})},
             "published": [{"source": s, "dataset": d, "modes": m, "high_quality": h, "reverse_kl": k}
                           for (s, d), (m, h, k) in PUBLISHED.items()],
             "summary": summarize(runs), "runs": runs}

@@ -168,6 +168,16 @@ def model_arguments(config, shape: tuple[int, ...] | None = None) -> NetworkArgs
     return config.model.arguments(config.latent_dim, shape, config.pack)
 
 
+def build_networks(config, networks: dict, packed, shape: tuple[int, ...] | None = None):
+    """(G, D) of config.model from a backend's `networks` (NETWORKS: key -> (G class, D class));
+    D wrapped as packed(D, config.pack) when config.pack > 1. See model_arguments."""
+    args = model_arguments(config, shape)
+    make_g, make_d = networks[args.networks]
+    D = make_d(**args.d_kwargs)  # D first: the order in which the initial weights are drawn
+    G = make_g(**args.g_kwargs)
+    return G, (packed(D, config.pack) if config.pack > 1 else D)
+
+
 def _plain(value):
     return list(value) if isinstance(value, tuple) else value
 

@@ -10,7 +10,7 @@ from keras import layers
 
 from ganbook.latent import cycling_labels
 from ganbook.nets.constants import BN_EPS, EMBED_STD, SLOPE, check_image_size
-from ganbook.nets.options import model_arguments
+from ganbook.nets.options import build_networks
 
 BN_MOMENTUM = 0.9  # Keras convention; the same average as PyTorch's momentum 0.1
 # PyTorch's default Linear weight init, U(-1/sqrt(fan_in), 1/sqrt(fan_in)), so both backends start alike.
@@ -357,8 +357,4 @@ NETWORKS = {
 def build_models(config, shape=None):
     """(G, D) of config.model for samples of `shape` (shared layout; default: config.dataset's),
     with config.latent_dim; D wrapped in a PackedDiscriminator when config.pack > 1."""
-    args = model_arguments(config, shape)
-    make_g, make_d = NETWORKS[args.networks]
-    D = make_d(**args.d_kwargs)  # D first: the order in which the initial weights are drawn
-    G = make_g(**args.g_kwargs)
-    return G, (PackedDiscriminator(D, config.pack) if config.pack > 1 else D)
+    return build_networks(config, NETWORKS, PackedDiscriminator, shape)

@@ -150,6 +150,8 @@ class TrainingLoop(abc.ABC):
         check_images(x, self.sample_shape, "training data", bounded=bounded)
         if not self.n_classes:
             return
+        if self.config.pack > 1:
+            raise ValueError("pack > 1 is not supported for a conditional G (its labels are per sample)")
         if y is None:
             raise ValueError("a conditional model needs labels: fit(x, y)")
         y = np.asarray(y)

@@ -161,11 +161,14 @@ def test_torchrun_killed_then_resumed_continues_from_rank_0s_checkpoint(tmp_path
     out, every, steps = tmp_path / "run", 50, 2000
     args = [*TRAIN, "--steps", str(steps), "--checkpoint-every", str(every), "--out", str(out)]
     cmd = [str(TORCHRUN), "--standalone", "--nproc_per_node=2", "-m", "ganbook.cli", *args]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "OMP_NUM_THREADS": "1"},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path / "killed.log"
+    with open(log, "w") as fh:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "OMP_NUM_THREADS": "1"},
+                                stdout=subprocess.DEVNULL, stderr=fh)
     deadline = time.time() + 240
     while not (out / f"ckpt-{2 * every:08d}.pt").exists():
-        assert proc.poll() is None and time.time() < deadline, "training ended before the kill"
+        assert proc.poll() is None and time.time() < deadline, \
+            "training ended before the kill:\n" + log.read_text()[-3000:]
         time.sleep(0.05)
     for pid in [proc.pid, *_descendants(proc.pid)]:  # torchrun and its workers (own sessions)
         os.kill(pid, signal.SIGKILL)

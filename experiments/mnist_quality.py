@@ -6,13 +6,14 @@
 
 Trains ganbook's MNIST DCGAN (the TensorFlow tutorial's networks and settings,
 `TrainConfig()` defaults, changed with --set: TrainConfig fields such as
-lr_g=2e-4, and the DCGAN's options such as dense=1024 or n_classes=10) on `ganbook.data.registry.training_digits()`
-(the 60k train split, or offline the 7,000 test digits the evaluator was fitted
-on) and, every --eval-every steps, scores --n-eval samples with `ganbook.evaluate`
-against the 3,000 held-out test digits (with --set ema=..., the weight average
-G_ema, and the last iterate G beside it). The JSON file (rewritten atomically
-after every evaluation) holds the curve, the real-vs-real ceiling, the config,
-the data, the command, versions, hardware and wall times.
+lr_g=2e-4, and the DCGAN's options such as dense=1024 or n_classes=10) on
+`ganbook.data.registry.training_digits()` (the 60k train split, or offline the
+7,000 test digits the evaluator was fitted on) and, every --eval-every steps,
+scores --n-eval samples with `ganbook.evaluate` against the 3,000 held-out test
+digits (with --set ema=..., the weight average G_ema, and the last iterate G
+beside it). The JSON file (rewritten atomically after every evaluation) holds
+the curve, the real-vs-real ceiling, the config, the data, the command,
+versions, hardware and wall times.
 """
 from __future__ import annotations
 
@@ -24,9 +25,9 @@ import time
 import ganbook
 from ganbook import evaluate, provenance
 from ganbook.config import TrainConfig
-from ganbook.nets.options import model_options
 from ganbook.data import scale
 from ganbook.data.registry import training_digits
+from ganbook.nets.options import model_options
 
 # accuracy: how often the classifier names the class asked for (conditional G; None otherwise).
 METRICS = ("classifier_score", "fd", "kid", "precision", "recall", "classes", "reverse_kl", "accuracy")
@@ -84,7 +85,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--steps", type=int, default=6000)
     p.add_argument("--eval-every", type=int, default=500)
     p.add_argument("--n-eval", type=int, default=5000)
-    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="TrainConfig fields and the DCGAN's options")
+    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
+                   help="TrainConfig fields and the DCGAN's options")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--out", default=None, help="default: experiments/results/mnist_dcgan-<framework>.json")
     args = p.parse_args(argv)

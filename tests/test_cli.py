@@ -14,7 +14,7 @@ import pytest
 from ganbook.cli import build_parser, main, train_config
 from ganbook.config import TrainConfig
 from ganbook.nets.options import MODELS, DCGANOptions, ToyOptions
-from ganbook.studies.recipes import BASE, recipe_config
+from ganbook.studies.recipes import TOY, recipe_config
 from ganbook.train.runlock import HOLDER_NAME
 from tests.helpers.backends import each_backend
 
@@ -115,10 +115,10 @@ def test_flags_reach_the_config():
     assert toy == ToyOptions(g_hidden=(400, 400, 400), spectral_norm=True)
 
 
-def test_no_flags_means_trainconfig_defaults_and_points_mean_the_toy_base():
+def test_no_flags_means_trainconfig_defaults_and_points_mean_the_toy_model():
     assert _config() == TrainConfig()
-    assert _config("--dataset", "ring") == TrainConfig(**{**BASE, "dataset": "ring"})
-    # A model named on the command line: no BASE, TrainConfig's defaults.
+    assert _config("--dataset", "ring") == TrainConfig(**{**TOY, "dataset": "ring"})
+    # A model named on the command line: no TOY, TrainConfig's defaults.
     assert _config("--dataset", "ring", "--model", "toy") == TrainConfig(model="toy", dataset="ring")
 
 

@@ -20,6 +20,7 @@ from ganbook.config import TrainConfig
 from ganbook.train.diffaug import max_shift
 from ganbook.train.loop import TrainingLoop, check_networks, resolve_network
 from ganbook.train.parallel import require_divisible
+from ganbook.train.penalties import with_penalties
 from ganbook.tf import checkpoint, diffaug, losses, sampling
 from ganbook.tf.device import pick_device
 from ganbook.tf.losses import clip_weights, gradient_penalty, r1_penalty
@@ -163,18 +164,15 @@ class Trainer(TrainingLoop):
     def _d_loss(self, real, y_real, fake, y_fake, eps):
         """D's loss (with penalties) on a real and a generated batch, and D's outputs.
         eps: the gradient penalty's interpolation weights (N,), or None."""
-        cfg = self.config
         fake = tf.cast(fake, real.dtype)  # bf16/fp16 under mixed precision
 
-        def critic(x):
+        def critic(x):  # D as a function of the samples alone, for the penalties
             return self.D(x, *y_real, training=True)
 
         real_out, fake_out = self._scores(real, y_real, fake, y_fake)
         loss = self.d_loss_fn(real_out, fake_out)
-        if cfg.gp_weight:
-            loss += cfg.gp_weight * gradient_penalty(critic, real, tf.stop_gradient(fake), eps)
-        if cfg.r1_weight:
-            loss += 0.5 * cfg.r1_weight * r1_penalty(critic, real)
+        loss = with_penalties(loss, self.config, lambda: gradient_penalty(critic, real, tf.stop_gradient(fake), eps),
+                              lambda: r1_penalty(critic, real))
         return loss, real_out, fake_out
 
     def _d_step(self, real, y_real, fake, y_fake, eps):

@@ -22,6 +22,7 @@ from ganbook.config import TrainConfig
 from ganbook.train.diffaug import max_shift
 from ganbook.train.loop import TrainingLoop, check_networks, resolve_network
 from ganbook.train.parallel import require_divisible
+from ganbook.train.penalties import with_penalties
 from ganbook.torch import checkpoint, diffaug, distributed, losses, sampling
 from ganbook.torch.device import pick_device
 from ganbook.torch.losses import clip_weights, gradient_penalty, r1_penalty
@@ -164,17 +165,15 @@ class Trainer(TrainingLoop):
 
     def _d_loss(self, real, y_real, fake, y_fake):
         """D's loss (with penalties) on a real and a generated batch, and D's outputs."""
-        cfg = self.config
         with self._autocast():
             real_out, fake_out = self._scores(real, y_real, fake, y_fake)
             loss = self.d_loss_fn(real_out, fake_out)
+
         def critic(x):  # D as a function of the samples alone, for the penalties
             return self.D(x, *y_real)
 
-        if cfg.gp_weight:
-            loss = loss + cfg.gp_weight * gradient_penalty(critic, real, fake.detach())
-        if cfg.r1_weight:
-            loss = loss + 0.5 * cfg.r1_weight * r1_penalty(critic, real)
+        loss = with_penalties(loss, self.config, lambda: gradient_penalty(critic, real, fake.detach()),
+                              lambda: r1_penalty(critic, real))
         return loss, real_out, fake_out
 
     def _apply(self, model, opt, scaler, loss=None, grads=None):

@@ -60,8 +60,9 @@ class TrainConfig:
     ema: keep an exponential moving average of G's weights with this decay (e.g.
         0.999; 0 disables): after G step t (from 0), G_ema = d * G_ema + (1 - d) * G with
         d = min(ema, (1 + t) / (10 + t)), a warm-up that keeps early averages off the
-        random initial weights (`ganbook.train.loop.ema_decay`; BatchNorm statistics copied). Samples, snapshots and `load_generator` then use
-        the averaged generator (`trainer.generator`), which is usually smoother and
+        random initial weights (`ganbook.train.loop.ema_decay`; BatchNorm statistics
+        copied). Samples, snapshots and `load_generator` then use the averaged
+        generator (`trainer.averaged_generator()`), which is usually smoother and
         better than the last iterate (Yazici et al. 2019).
     augment: None, or "translation": D sees every image batch, real and generated,
         moved by a random few pixels (at most an eighth of the side), in both

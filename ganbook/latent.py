@@ -85,9 +85,9 @@ def cycling_labels(G, n: int) -> np.ndarray | None:
     return np.arange(n) % classes if classes else None
 
 
-def standing_codes(G, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray | None]:
-    """The fixed inputs `recalibrate_batchnorm` feeds G: `noise(n, G.latent_dim, seed)`
-    and `cycling_labels(G, n)`."""
+def standing_codes(G, n: int, seed: int = 0, latent_dim: int | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """The fixed inputs `recalibrate_batchnorm` feeds G: `noise(n, latent_dim, seed)`
+    (latent_dim: default G.latent_dim) and `cycling_labels(G, n)`."""
     if not isinstance(n, (int, np.integer)) or n < 2:
         raise ValueError(f"n must be an integer >= 2 (BatchNorm needs a batch), got {n!r}")
-    return noise(n, latent_dim_of(G), seed), cycling_labels(G, n)
+    return noise(n, latent_dim or latent_dim_of(G), seed), cycling_labels(G, n)

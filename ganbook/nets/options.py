@@ -162,8 +162,15 @@ def model_arguments(config, shape: tuple[int, ...] | None = None) -> NetworkArgs
     config.dataset's), with config's latent_dim and pack. With pack > 1 the
     discriminator's input is `pack` samples wide; build_models wraps it in a
     PackedDiscriminator. Raises ValueError if the model cannot take such data."""
-    name = config.dataset if shape is None else "given"
-    shape = get_dataset(config.dataset).shape if shape is None else tuple(shape)
+    if shape is None:
+        spec = get_dataset(config.dataset)
+        name, shape = spec.name, spec.shape
+        classes = getattr(config.model, "n_classes", 0)
+        if classes > spec.n_classes:
+            raise ValueError(f"model {config.model.name!r} is conditioned on {classes} classes; data set "
+                             f"{spec.name!r} has {spec.n_classes or 'no'} class labels")
+    else:
+        name, shape = "given", tuple(shape)
     config.model.check_data(shape, name)
     return config.model.arguments(config.latent_dim, shape, config.pack)
 
@@ -184,13 +191,19 @@ def _plain(value):
 
 # Checkpoints written before typed options: their model_kwargs keys -> today's option names.
 LEGACY_KEYS = {"d_widths": "widths", "d_dense": "dense", "d_batchnorm": "batchnorm"}
-LEGACY_DROPPED = {"image_size", "channels"}  # now the data set's shape
+# Options that are now the data set's shape, and the only values the data sets of then had.
+LEGACY_SHAPE = {"image_size": 28, "channels": 1}
 
 
 def from_legacy(name: str, model_kwargs: dict) -> dict:
     """{"name": name, **options} for a config dict written with `model_kwargs`.
 
-    image_size and channels were the data set's shape (28 and 1, the only values
-    accepted then), so they are dropped."""
-    options = {LEGACY_KEYS.get(k, k): v for k, v in model_kwargs.items() if k not in LEGACY_DROPPED}
+    image_size and channels were MNIST's shape then (28 and 1); other values are
+    refused, since today the shape comes from the data set."""
+    for key, value in LEGACY_SHAPE.items():
+        if model_kwargs.get(key, value) != value:
+            raise ValueError(f"this config of an older ganbook has model_kwargs {key}={model_kwargs[key]!r}; "
+                             f"the shape now comes from the data set: register a data set of that shape "
+                             "and train a new run")
+    options = {LEGACY_KEYS.get(k, k): v for k, v in model_kwargs.items() if k not in LEGACY_SHAPE}
     return {"name": name, **options}

@@ -1,7 +1,8 @@
 """Full-state checkpoints for the TensorFlow trainer, and loading a generator back.
 
 A checkpoint is a folder `ckpt-<step>/` holding a tf.train.Checkpoint of both
-networks, both optimisers and the trainer's random generator (`state.*`), and
+networks, both optimisers and the trainer's random generator (`state.*`), the
+states of the dropout layers' seed generators (`dropout.*`), and
 `meta.json` with the config, step, history and data cursor, `perm.npy` (the
 epoch's order) and `samples.npz` (the fixed-noise snapshots). The folder is
 written under a temporary name and renamed into place.
@@ -31,6 +32,17 @@ def _tracked(trainer) -> tf.train.Checkpoint:
                                opt_d=trainer.opt_d, gen=trainer.gen, **ema)
 
 
+def _dropout_states(trainer) -> tf.train.Checkpoint:
+    """The networks' variables that are not weights: the states of their dropout layers'
+    seed generators, which tf.train.Checkpoint does not reach through the models."""
+    states = []
+    for model in (trainer.G, trainer.D, trainer.G_ema):
+        if model is not None:
+            weights = {id(w) for w in model.weights}
+            states += [v.value for v in model.variables if id(v) not in weights]
+    return tf.train.Checkpoint(states=states)
+
+
 def save(trainer, folder) -> Path:
     """Write trainer's state to folder/ckpt-<step>/ via a temporary folder and a rename."""
     folder = Path(folder)
@@ -39,6 +51,7 @@ def save(trainer, folder) -> Path:
     tmp = files.temporary_path(final)
     tmp.mkdir()
     _tracked(trainer).write(str(tmp / "state"))
+    _dropout_states(trainer).write(str(tmp / "dropout"))
     perm = None if trainer.cursor.perm is None else trainer.cursor.perm.numpy()
     if perm is not None:
         np.save(tmp / "perm.npy", perm)
@@ -76,6 +89,8 @@ def restore(trainer, path) -> None:
     require_compatible(meta["config"], trainer.config.to_dict(), path)
     try:
         _tracked(trainer).read(str(path / "state")).assert_existing_objects_matched()
+        if (path / "dropout.index").exists():  # absent in checkpoints of older versions
+            _dropout_states(trainer).read(str(path / "dropout")).assert_existing_objects_matched()
     except tf.errors.OpError as e:  # missing or damaged files
         raise files.UnreadableCheckpoint(f"checkpoint {path} cannot be read: {e}") from e
     except (AssertionError, ValueError) as e:

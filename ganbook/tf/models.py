@@ -335,12 +335,13 @@ class PackedDiscriminator(keras.Model):
         return self.inner(x, training=training)
 
 
-def create_weights(G, D=None, latent_dim: int = 100) -> None:
-    """Create the weights of networks that Keras builds on their first call: G on two
-    noise codes (and labels, if conditional), D on G's samples."""
-    labels = cycling_labels(G, 2)
+def create_weights(G, D=None, latent_dim: int = 100, n: int = 2) -> None:
+    """Create the weights of networks that Keras builds on their first call: G on n
+    noise codes (and labels, if conditional), D on G's samples (n: a multiple of
+    D's pack)."""
+    labels = cycling_labels(G, n)
     extra = () if labels is None else (keras.ops.convert_to_tensor(labels, "int32"),)
-    x = G(keras.ops.zeros((2, latent_dim)), *extra, training=False)
+    x = G(keras.ops.zeros((n, latent_dim)), *extra, training=False)
     if D is not None:
         D(x, *extra, training=False)
 

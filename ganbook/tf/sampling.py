@@ -40,15 +40,16 @@ def sample(G, n: int = 64, labels=None, seed: int | None = 0, z=None, batch_size
     return to_shared(map_batches(run, *inputs, batch_size=batch_size))
 
 
-def recalibrate_batchnorm(G, n: int = 2000, batch_size: int = 500, seed: int = 0):
+def recalibrate_batchnorm(G, n: int = 2000, batch_size: int = 500, seed: int = 0,
+                          latent_dim: int | None = None):
     """Set G's BatchNorm moving statistics to their averages over the batches of
-    `standing_codes(G, n, seed)` in training mode; returns G (unchanged without
+    `standing_codes(G, n, seed, latent_dim)` in training mode; returns G (unchanged without
     BatchNorm). Why: `TrainingLoop.averaged_generator`; the name: Brock et al. 2019."""
     norms = [layer for layer in G._flatten_layers(include_self=False)
              if isinstance(layer, keras.layers.BatchNormalization)]
     if not norms:
         return G
-    z, labels = standing_codes(G, n, seed)
+    z, labels = standing_codes(G, n, seed, latent_dim)
     momenta = [layer.momentum for layer in norms]
     sums = [[0.0, 0.0] for _ in norms]
     batches = range(0, n, batch_size)

@@ -12,6 +12,8 @@ of one device with the whole batch.
 """
 from __future__ import annotations
 
+import contextlib
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -31,14 +33,26 @@ from ganbook.tf.sampling import to_native
 POLICIES = {None: "float32", "bf16": "mixed_bfloat16", "fp16": "mixed_float16"}
 
 
-def _build(config):
-    """build_models under the config's dtype policy, restoring the previous policy."""
+@contextlib.contextmanager
+def _policy(config):
+    """Keras's dtype policy for config.mixed_precision within the block, the previous one after."""
     previous = keras.config.dtype_policy()
     keras.config.set_dtype_policy(POLICIES[config.mixed_precision])
     try:
-        return build_models(config)
+        yield
     finally:
         keras.config.set_dtype_policy(previous)
+
+
+def _build(config):
+    """build_models under the config's dtype policy."""
+    with _policy(config):
+        return build_models(config)
+
+
+def _copyable(G) -> bool:
+    """Whether keras.models.clone_model rebuilds G faithfully: Sequential and functional models."""
+    return isinstance(G, keras.Sequential) or type(G).__name__ == "Functional"
 
 
 def _adam(lr, betas, fp16):
@@ -107,21 +121,31 @@ class Trainer(TrainingLoop):
         """(G, D), built: yours (D packed when config.pack > 1), or config.model's."""
         if G is None:
             return _build(self.config)
-        G, D = resolve_network(G, keras.Model, "G"), resolve_network(D, keras.Model, "D")
-        D = PackedDiscriminator(D, self.config.pack) if self.config.pack > 1 else D
-        create_weights(G, D, self.config.latent_dim)
+        with _policy(self.config):  # networks built here (by functions) follow mixed_precision
+            G, D = resolve_network(G, keras.Model, "G"), resolve_network(D, keras.Model, "D")
+            D = PackedDiscriminator(D, self.config.pack) if self.config.pack > 1 else D
+            create_weights(G, D, self.config.latent_dim, n=2 * self.config.pack)
+        if self.replicas > 1 and not all(self.strategy.extended.variable_created_in_scope(v)
+                                         for v in G.weights + D.weights):
+            raise ValueError("under tf.distribute, pass G and D as functions that build them, so that "
+                             "their weights are made in the strategy's scope")
         return G, D
 
     def _average_of(self, G):
         """G_ema: a second generator holding G's weights (built like G, or by the factory G)."""
         if G is None:
             G_ema = _build(self.config)[0]
-        elif isinstance(G, keras.Model):
+        elif isinstance(G, keras.Model) and not _copyable(G):
             raise ValueError("config.ema needs a second copy of G, and Keras cannot copy a subclassed "
                              "model: pass G as a function that builds it, e.g. G=lambda: MyGenerator()")
         else:
-            G_ema = resolve_network(G, keras.Model, "G")
-            create_weights(G_ema, None, self.config.latent_dim)
+            with _policy(self.config):
+                G_ema = keras.models.clone_model(G) if isinstance(G, keras.Model) else resolve_network(
+                    G, keras.Model, "G")
+                create_weights(G_ema, None, self.config.latent_dim)
+        if [tuple(w.shape) for w in G_ema.weights] != [tuple(w.shape) for w in self.G.weights]:
+            raise ValueError("the function G built generators with different weights on two calls; "
+                             "it must build the same network each time")
         for avg, w in zip(G_ema.weights, self.G.weights):
             avg.assign(w)
         return G_ema

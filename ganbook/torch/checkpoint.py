@@ -23,6 +23,11 @@ FORMAT = "ganbook-torch-1"
 SUFFIX = ".pt"
 
 
+def _rng(state: dict) -> dict:
+    """RandomState.state_dict() under the checkpoint's keys ("torch": the CPU state)."""
+    return {"torch": state["cpu"], "cuda": state["cuda"]}
+
+
 def _state(trainer) -> dict:
     return {
         "format": FORMAT,
@@ -36,7 +41,7 @@ def _state(trainer) -> dict:
         "scaler_g": trainer.scaler_g.state_dict(),
         "scaler_d": trainer.scaler_d.state_dict(),
         "networks": "yours" if trainer.user_networks else "config",
-        "rng": {"torch": trainer.rng.cpu, "cuda": list(trainer.rng.cuda), "trainer": trainer.gen.get_state()},
+        "rng": {**_rng(trainer.rng.state_dict()), "trainer": trainer.gen.get_state()},
         "data": {"perm": None if trainer.cursor.perm is None else trainer.cursor.perm.cpu(),
                  "pos": trainer.cursor.pos},
         "history": trainer.history,

@@ -89,7 +89,7 @@ def load_classifier(device=None) -> MnistClassifier:
     device: e.g. "cuda"; default "cpu", where the logits match TensorFlow's within 1e-4
     (GPU TF32 convolutions may not). `classify` runs where the model is (`model.device`).
     """
-    with RandomState(0).active():  # the initial weights, overwritten, use no one's random numbers
+    with RandomState(0, device).active():  # the initial weights, overwritten, use no one's random numbers
         model = MnistClassifier(device)
     return set_weights(model, spec.load_weights()).eval()
 

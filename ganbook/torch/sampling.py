@@ -63,14 +63,15 @@ def sample(G, n: int = 64, labels=None, seed: int | None = 0, z=None, batch_size
 
 
 @torch.no_grad()
-def recalibrate_batchnorm(G, n: int = 2000, batch_size: int = 500, seed: int = 0):
+def recalibrate_batchnorm(G, n: int = 2000, batch_size: int = 500, seed: int = 0,
+                          latent_dim: int | None = None):
     """Set G's BatchNorm running statistics to their averages over the batches of
-    `standing_codes(G, n, seed)` in training mode; returns G (unchanged without
+    `standing_codes(G, n, seed, latent_dim)` in training mode; returns G (unchanged without
     BatchNorm). Why: `TrainingLoop.averaged_generator`; the name: Brock et al. 2019."""
     norms = [m for m in G.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     if not norms:
         return G
-    device, (z, labels) = device_of(G), standing_codes(G, n, seed)
+    device, (z, labels) = device_of(G), standing_codes(G, n, seed, latent_dim)
     momenta = [m.momentum for m in norms]
     was_training = G.training
     for m in norms:

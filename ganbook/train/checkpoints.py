@@ -72,6 +72,15 @@ def commit(tmp: Path, final: Path) -> None:
     _fsync_dir(final.parent)
 
 
+def set_aside(path: Path) -> Path:
+    """Rename an unreadable checkpoint to <name>.unreadable, out of the way of
+    newest_checkpoint and prune, and return the new path. Nothing is deleted."""
+    path = Path(path)
+    aside = path.with_name(path.name + ".unreadable")
+    os.replace(path, aside)
+    return aside
+
+
 def prune(folder: str | os.PathLike, keep: int) -> None:
     """Delete all but the newest `keep` checkpoints (keep=0 keeps all) and stale temporaries."""
     folder = Path(folder)

@@ -64,7 +64,10 @@ class TrainingLoop(abc.ABC):
     set (`build_models`). With G and D (any torch.nn.Module / keras.Model pair):
     G maps noise (N, config.latent_dim) (and integer labels (N,) if it has
     n_classes > 0) to samples in the data's shape; D maps samples (and labels)
-    to logits or scores (N, 1); config.model and config.dataset are then unused.
+    to logits or scores (N, 1) (with config.pack > 1, D is wrapped in a
+    PackedDiscriminator and sees pack samples at once: (N / pack, 1)); an
+    attribute G.latent_dim is optional. config.model and config.dataset are then
+    unused, and so is the data's range check.
 
     Losses: config.loss names a pair of each backend's `losses.LOSSES`; d_loss and
     g_loss replace either with a callable of the same signature,
@@ -179,7 +182,7 @@ class TrainingLoop(abc.ABC):
 
         x: float32 NumPy in the shared layout (images (N, H, W, C), in [-1, 1] for
         a registered image data set); y: int labels (N,) for a conditional G.
-        Calling fit again continues.
+        Calling fit again continues. Hooks run inside the trainer's random state.
         """
         cfg = self.config
         steps = cfg.steps if steps is None else steps
@@ -191,35 +194,42 @@ class TrainingLoop(abc.ABC):
         # At most ~200 redraws: a notebook stores every one of them in its output.
         bar = tqdm(total=steps, initial=self.step, disable=not (cfg.progress and self.is_main), desc="train",
                    mininterval=1.0, miniters=max(1, (steps - self.step) // 200))
-        try:
-            with self._random_state():
-                while self.step < steps:
-                    if cfg.lr_decay == "linear":
-                        factor = 1.0 - self.step / horizon
-                        self._set_learning_rates(cfg.lr_g * factor, cfg.lr_d * factor)
-                    buffer.append(self._step(data))
-                    if cfg.ema:
-                        self._ema_update(ema_decay(cfg.ema, self.step))
-                    self.step += 1
-                    bar.update(1)
-                    due_sample = cfg.sample_every and self.step % cfg.sample_every == 0
-                    due_ckpt = cfg.checkpoint_every and self.step % cfg.checkpoint_every == 0
-                    if self.step % cfg.log_every == 0 or due_sample or due_ckpt or self.step == steps:
-                        append_rows(self.history, first, self._rows(buffer), self.last_checkpoint)
-                        buffer, first = [], self.step + 1
-                        bar.set_postfix({k: f"{self.history[k][-1]:.3f}" for k in ("d_loss", "g_loss")},
-                                        refresh=False)
-                    if due_sample:
-                        self._snapshot()
-                    if due_ckpt and self.out_dir is not None:
-                        self.save()
-        finally:
-            bar.close()
-        if cfg.sample_every and (not self.samples or self.samples[-1][0] != self.step):
+        with self._random_state(), contextlib.closing(bar):
+            while self.step < steps:
+                if cfg.lr_decay == "linear":
+                    factor = 1.0 - self.step / horizon
+                    self._set_learning_rates(cfg.lr_g * factor, cfg.lr_d * factor)
+                buffer.append(self._step(data))
+                if cfg.ema:
+                    self._ema_update(ema_decay(cfg.ema, self.step))
+                self.step += 1
+                bar.update(1)
+                if self._after_step(buffer, first, bar, last=self.step == steps):
+                    buffer, first = [], self.step + 1
+            self._finish()
+        return self.history
+
+    def _after_step(self, buffer, first, bar, last) -> bool:
+        """Log, snapshot and checkpoint when due; True when the buffer was logged."""
+        cfg = self.config
+        due_sample = cfg.sample_every and self.step % cfg.sample_every == 0
+        due_ckpt = cfg.checkpoint_every and self.step % cfg.checkpoint_every == 0
+        logged = self.step % cfg.log_every == 0 or due_sample or due_ckpt or last
+        if logged:
+            append_rows(self.history, first, self._rows(buffer), self.last_checkpoint)
+            bar.set_postfix({k: f"{self.history[k][-1]:.3f}" for k in ("d_loss", "g_loss")}, refresh=False)
+        if due_sample:
+            self._snapshot()
+        if due_ckpt and self.out_dir is not None:
+            self.save()
+        return logged
+
+    def _finish(self) -> None:
+        """The last snapshot and checkpoint of a fit, unless its last step made them."""
+        if self.config.sample_every and (not self.samples or self.samples[-1][0] != self.step):
             self._snapshot()
         if self.out_dir is not None and self._last_checkpoint_step() != self.step:
             self.save()
-        return self.history
 
     def _snapshot(self):
         self.samples.append((self.step, self._sample(self.fixed_z, cycling_labels(self.G, len(self.fixed_z)))))
@@ -251,7 +261,7 @@ class TrainingLoop(abc.ABC):
         return self.G_ema
 
     def _recalibrate(self, G) -> None:
-        self.sampling.recalibrate_batchnorm(G, seed=self.config.seed)
+        self.sampling.recalibrate_batchnorm(G, seed=self.config.seed, latent_dim=self.config.latent_dim)
 
     # ---- checkpoints ---------------------------------------------------------
     def _hold_out_dir(self) -> None:
@@ -294,20 +304,28 @@ class TrainingLoop(abc.ABC):
     def resume(self, path=None) -> bool:
         """Load checkpoint `path`, or else the newest readable one of out_dir; False if there is none.
 
-        A checkpoint of out_dir that cannot be read (cut short, corrupted) is skipped
-        with a warning that names it, and the one before it is loaded. One written
-        with another config is refused (ValueError), never skipped.
+        A checkpoint of out_dir that cannot be read (cut short, corrupted, another
+        format) is set aside as <name>.unreadable, with a warning that names it, and
+        the one before it is loaded; if none can be read, UnreadableCheckpoint. One
+        written with another config is refused (ValueError), never skipped.
         """
         if path is not None:
             return self._restore(path)
         if self.out_dir is None:
             return False
         self._hold_out_dir()
-        for _, candidate in reversed(ckpt_files.list_checkpoints(self.out_dir, self.checkpoint.SUFFIX)):
+        found = ckpt_files.list_checkpoints(self.out_dir, self.checkpoint.SUFFIX)
+        for _, candidate in reversed(found):
             try:
                 return self._restore(candidate)
             except ckpt_files.UnreadableCheckpoint as e:
-                warnings.warn(f"{e}; resuming from the checkpoint before it", stacklevel=2)
+                kept = ckpt_files.set_aside(candidate) if self.is_main else candidate
+                warnings.warn(f"{e}; kept as {kept.name}; resuming from the checkpoint before it",
+                              stacklevel=2)
+        if found:
+            raise ckpt_files.UnreadableCheckpoint(
+                f"none of the {len(found)} checkpoints in {self.out_dir} can be read (set aside as "
+                "*.unreadable); move them away to start a new run there")
         return False
 
     def _restore(self, path) -> bool:

@@ -39,7 +39,8 @@ def hold(folder) -> FileLock:
     a new Trainer on the folder while the old one still exists."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(folder / LOCK_NAME, timeout=0, is_singleton=True)
+    # One lock object per folder in a process (the resolved path is the key), shared by its threads.
+    lock = FileLock(folder.resolve() / LOCK_NAME, timeout=0, is_singleton=True, thread_local=False)
     try:
         lock.acquire()
     except Timeout:

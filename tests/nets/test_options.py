@@ -45,6 +45,8 @@ def test_shapes_come_from_the_data_set():
         model_arguments(TrainConfig(model="toy", dataset="mnist"))
     with pytest.raises(ValueError, match="model 'dcgan' is for images"):
         model_arguments(TrainConfig(dataset="ring"))
+    with pytest.raises(ValueError, match="conditioned on 12 classes; data set 'mnist' has 10 class labels"):
+        model_arguments(TrainConfig(model=DCGANOptions(n_classes=12)))
 
 
 def test_every_model_is_registered_with_its_name():
@@ -64,3 +66,5 @@ def test_older_configs_are_upgraded():
     assert upgrade({**old, "model": "toy", "model_kwargs": {}})["model"]["name"] == "toy"
     with pytest.raises(ValueError, match="not options of model 'dcgan'"):
         TrainConfig.from_dict({**old, "model_kwargs": {"blocks": 3}})
+    with pytest.raises(ValueError, match="model_kwargs channels=3; the shape now comes from the data set"):
+        TrainConfig.from_dict({**old, "model_kwargs": {"channels": 3}})

@@ -1,4 +1,6 @@
 """The trainer in each backend: learning, reproducibility, checkpoints, guards, options."""
+import shutil
+
 import numpy as np
 import pytest
 
@@ -7,7 +9,7 @@ from ganbook.data import mixture_centers
 from ganbook.data.registry import training_data
 from ganbook.train.loop import ema_decay
 from ganbook.eval.metrics import mode_coverage
-from ganbook.nets.options import ConditionalOptions, DCGANOptions, ToyOptions
+from ganbook.nets.options import ConditionalOptions, DCGANOptions, MLPOptions, ToyOptions
 from tests.helpers.backends import backend, each_backend
 
 TOY = dict(model="toy", dataset="ring", latent_dim=2, batch_size=64, lr_g=3e-4, lr_d=3e-4,
@@ -336,3 +338,18 @@ def test_compiled_step_gives_the_same_losses(fw):
     a, b = eager.fit(x, steps=3), compiled.fit(x, steps=3)
     # XLA may reorder floating-point work: equal to 1e-3, not bit for bit
     np.testing.assert_allclose(a["d_loss"], b["d_loss"], rtol=1e-3)
+
+
+@each_backend
+def test_a_checkpoint_within_fit_resumes_exactly_with_dropout(fw, tmp_path):
+    """A checkpoint written in the middle of fit keeps the random state dropout draws from
+    at that step: resumed from it, the run goes on as if never stopped."""
+    config = TrainConfig(model=MLPOptions(dropout=0.3, g_hidden=(32,), d_hidden=(32,)), dataset="mnist",
+                         batch_size=16, checkpoint_every=4, keep_checkpoints=0, log_every=1, progress=False)
+    x = np.random.default_rng(0).uniform(-1, 1, (64, 784)).astype(np.float32)
+    straight = backend(fw).Trainer(config, out_dir=tmp_path).fit(x, steps=8)
+    newest = tmp_path / ("ckpt-00000008.pt" if fw == "torch" else "ckpt-00000008")
+    shutil.rmtree(newest) if newest.is_dir() else newest.unlink()
+    resumed = backend(fw).Trainer(config, out_dir=tmp_path)
+    assert resumed.resume() and resumed.step == 4
+    np.testing.assert_allclose(resumed.fit(x, steps=8)["d_loss"], straight["d_loss"], rtol=1e-5)

@@ -14,6 +14,7 @@ from ganbook.config import TrainConfig
 from ganbook.data.registry import DATASETS, DatasetSpec, register_dataset
 from ganbook.eval.metrics import kid
 from ganbook.nets.options import DCGANOptions, MLPOptions
+from ganbook.train.checkpoints import UnreadableCheckpoint
 from ganbook.train.runlock import RunFolderBusy
 from tests.helpers.backends import backend, each_backend
 from tests.helpers.user_nets import LATENT, moons, networks
@@ -172,9 +173,17 @@ def test_resume_skips_an_unreadable_newest_checkpoint(fw, tmp_path):
     newest = tmp_path / ("ckpt-00000004.pt" if fw == "torch" else "ckpt-00000004/meta.json")
     newest.write_bytes(b"cut short")
     resumed = gb.Trainer(config, out_dir=tmp_path, G=G(), D=D())
-    with pytest.warns(UserWarning, match=r"(?s)ckpt-00000004.* resuming from the checkpoint before it"):
+    with pytest.warns(UserWarning, match=r"(?s)ckpt-00000004.*kept as ckpt-00000004.*unreadable; resuming from"):
         assert resumed.resume()
     assert resumed.step == 2
+    aside = tmp_path / ("ckpt-00000004.pt.unreadable" if fw == "torch" else "ckpt-00000004.unreadable")
+    assert aside.exists()  # kept, and out of the way of pruning and of newest_checkpoint
+    # Nothing readable at all: refused, not silently started afresh.
+    for p in tmp_path.glob("ckpt-*"):
+        if not p.name.endswith(".unreadable"):
+            (p if p.is_file() else p / "meta.json").write_bytes(b"cut short")
+    with pytest.warns(UserWarning), pytest.raises(UnreadableCheckpoint, match="none of the 1 checkpoints"):
+        gb.Trainer(config, out_dir=tmp_path, G=G(), D=D()).resume()
 
 
 @pytest.mark.slow

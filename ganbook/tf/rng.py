@@ -5,7 +5,9 @@ Keras draws the seeds of initial weights and dropout layers from Python's
 `RandomState(seed)` keeps private copies of both, seeded like
 `keras.utils.set_random_seed(seed)`, and `active()` swaps them in for a block and
 back out: the block is reproducible from the seed, and the caller's random
-numbers are neither reset nor consumed.
+numbers are neither reset nor consumed. (TensorFlow's own stateful ops, such as
+tf.random.normal without a seed in a network of yours, are not covered: seed
+them yourself.)
 """
 from __future__ import annotations
 

@@ -151,6 +151,9 @@ class TrainingLoop(abc.ABC):
         """Refuse data that does not fit G's samples, or labels that do not fit G."""
         bounded = not self.user_networks and get_dataset(self.config.dataset).bounded
         check_images(x, self.sample_shape, "training data", bounded=bounded)
+        if self.config.augment and len(self.sample_shape) != 3:
+            raise ValueError(f"augment={self.config.augment!r} moves images; these samples have shape "
+                             f"{self.sample_shape}")
         if not self.n_classes:
             return
         if self.config.pack > 1:

@@ -57,6 +57,9 @@ def test_user_conv_nets_on_32x32_rgb(fw, tmp_path):
         gb.load_generator(tmp_path)
     with pytest.raises(ValueError, match=r"samples of shape \(28, 28, 1\), the model expects \(32, 32, 3\)"):
         trainer.fit(np.zeros((64, 28, 28, 1), np.float32), steps=4)
+    points = gb.Trainer(config, G=networks(fw)[0], D=networks(fw)[1])
+    with pytest.raises(ValueError, match=r"augment='translation' moves images; these samples have shape \(2,\)"):
+        points.fit(moons(64), steps=1)
 
 
 @each_backend
@@ -107,12 +110,14 @@ def test_trainer_leaves_global_random_state_alone(fw):
 
 
 def _global_state(fw):
-    """A fingerprint of the global generators a Trainer could touch."""
-    rs = (random.getstate()[1][:4], tuple(np.random.get_state()[1][:4]))
+    """The global generators a Trainer could touch, whole."""
+    state = (random.getstate(), np.random.get_state()[1].tolist())
     if fw == "torch":
         import torch
-        return rs + (torch.get_rng_state()[:16].tolist(),)
-    return rs
+        return state + (torch.get_rng_state().tolist(),)
+    from keras.src.backend.common import global_state
+    return state + (global_state.get_global_attribute("global_random_seed"),
+                    global_state.get_global_attribute("global_seed_generator"))
 
 
 @each_backend

@@ -216,3 +216,24 @@ def test_user_networks_sigkill_resume_and_load(fw, tmp_path):
     gb, (G, _) = backend(fw), networks(fw)
     samples = [gb.sample(gb.load_generator(tmp_path / name, G=G), 8, seed=3) for name in ("run", "straight")]
     np.testing.assert_allclose(samples[0], samples[1], rtol=1e-4, atol=1e-5)
+
+
+@each_backend
+def test_weight_average_of_a_sequential_instance(fw):
+    """ema with a G given as an object: copied (torch deepcopy, Keras clone_model for a
+    Sequential); a subclassed Keras instance is refused with what to do instead."""
+    gb = backend(fw)
+    if fw == "torch":
+        from torch import nn
+        G = nn.Sequential(nn.Linear(LATENT, 16), nn.ReLU(), nn.Linear(16, 2))
+    else:
+        import keras
+        G = keras.Sequential([keras.layers.Dense(16, activation="relu"), keras.layers.Dense(2)])
+    D = networks(fw)[1]
+    trainer = gb.Trainer(TrainConfig(**USER, ema=0.5), G=G, D=D)
+    history = trainer.fit(moons(256), steps=2)
+    assert np.isfinite(history["g_loss"]).all() and trainer.averaged_generator() is trainer.G_ema
+    assert trainer.generate(4).shape == (4, 2)  # no G.latent_dim needed when the trainer draws the noise
+    if fw == "tf":
+        with pytest.raises(ValueError, match="pass G as a function that builds it"):
+            gb.Trainer(TrainConfig(**USER, ema=0.5), G=networks(fw)[0](), D=D)

@@ -31,8 +31,14 @@ from typing import Literal
 from ganbook.atomic import atomic_write_text
 from ganbook.backend import BACKENDS, backend
 from ganbook.config import TrainConfig
-from ganbook.data.registry import DATASETS, get_dataset
-from ganbook.nets.options import MODELS
+from ganbook.data import cache_dir, load_mnist
+from ganbook.data.registry import DATASETS, get_dataset, training_data
+from ganbook.data.toy import MIXTURES, mixture_centers
+from ganbook.eval.evaluation import evaluate
+from ganbook.nets.options import MODELS, model_arguments
+from ganbook.studies import recipes
+from ganbook.train import checkpoints, runlock
+from ganbook.train.parallel import World, launched
 from ganbook.train.runlock import RunFolderBusy
 
 _MODEL = "model."  # the dest prefix of --model (model.name) and of the model options
@@ -172,7 +178,6 @@ def _given(args) -> dict:
 def _starting_point(args, dataset: str, seed: int, flags: dict) -> dict:
     """--recipe's settings for `dataset`; else, for a data set of points and no --model or
     --config, recipes.TOY (the toy model, 2-D noise); else nothing."""
-    from ganbook.studies import recipes
 
     if args.recipe:
         return recipes.recipe_config(args.recipe, dataset, seed).to_dict()
@@ -288,15 +293,11 @@ def _add_train(sub):
 
 
 def _recipe_names() -> list[str]:
-    from ganbook.studies.recipes import RECIPES
 
-    return sorted(RECIPES)
+    return sorted(recipes.RECIPES)
 
 
 def _cmd_train(args, parser) -> int:
-    from ganbook.nets.options import model_arguments
-    from ganbook.train.checkpoints import list_checkpoints
-
     try:
         config = train_config(args)
         model_arguments(config)  # the model takes the data set's samples
@@ -306,7 +307,7 @@ def _cmd_train(args, parser) -> int:
     out = Path(args.out)
     lock = _hold_run_folder(out, args)
     try:
-        if list_checkpoints(out) and not args.resume:
+        if checkpoints.list_checkpoints(out) and not args.resume:
             parser.error(f"{out} already holds checkpoints; pass --resume to continue, "
                          "or choose another --out")
         _train(args, config, out)
@@ -329,8 +330,6 @@ def _check_parallel_flags(args, parser) -> None:
 def _hold_run_folder(out: Path, args):
     """Lock --out before anything slow (RunFolderBusy at once if a live run holds it).
     With several processes (torchrun, --multi-worker) the trainer's main process locks it."""
-    from ganbook.train import runlock
-    from ganbook.train.parallel import launched
 
     if launched() or args.multi_worker:
         return None
@@ -338,7 +337,6 @@ def _hold_run_folder(out: Path, args):
 
 
 def _train(args, config: TrainConfig, out: Path) -> None:
-    from ganbook.data.registry import training_data
 
     gb = backend(args.framework)
     world = _join_processes(args.framework)
@@ -377,7 +375,6 @@ def _strategy_scope(mirrored: bool, multi_worker: bool):
 
 def _join_processes(framework: str):
     """Under torchrun: join the process group (torch) and return this process's World."""
-    from ganbook.train.parallel import World, launched
 
     if framework == "torch":
         from ganbook.torch import distributed
@@ -390,9 +387,10 @@ def _join_processes(framework: str):
 
 # ---- ganbook sample / evaluate / data ------------------------------------------------------
 def _framework_of(path: Path) -> str:
-    if path.suffix == ".pt" or (path.is_dir() and any(path.glob("ckpt-*.pt"))):
+    """The backend that wrote checkpoint `path` (a .pt file, a ckpt folder, or a run folder)."""
+    if path.suffix == ".pt" or checkpoints.list_checkpoints(path, ".pt"):
         return "torch"
-    if (path / "meta.json").is_file() or (path.is_dir() and any(path.glob("ckpt-*/meta.json"))):
+    if (path / "meta.json").is_file() or checkpoints.list_checkpoints(path, ""):
         return "tf"
     raise FileNotFoundError(f"no ganbook checkpoint at {path} (expected ckpt-*.pt or ckpt-*/meta.json)")
 
@@ -408,7 +406,6 @@ def _add_sample(sub):
 
 def _cmd_sample(args, parser) -> int:
     from ganbook import plot
-    from ganbook.data.toy import MIXTURES, mixture_centers
 
     if not args.out.lower().endswith(".png"):
         parser.error(f"--out must name a .png file, got {args.out}")
@@ -432,7 +429,6 @@ def _add_evaluate(sub):
 
 
 def _cmd_evaluate(args, parser) -> int:
-    from ganbook.eval.evaluation import evaluate
 
     path = Path(args.checkpoint)
     gb = backend(_framework_of(path))
@@ -454,7 +450,6 @@ def _add_data(sub):
 
 
 def _cmd_data(args, parser) -> int:
-    from ganbook.data import cache_dir, load_mnist
 
     images, _ = load_mnist(args.split, root=args.root)
     where = args.root or os.environ.get("GANBOOK_DATA") or cache_dir()

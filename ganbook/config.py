@@ -7,21 +7,25 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from ganbook.data.registry import DATASETS
 from ganbook.nets.options import ModelOptions, from_legacy, model_options
 
-LOSSES = ("nonsaturating", "minimax", "lsgan", "wgan", "hinge")  # each backend's losses.LOSSES
+# The choices of the string fields, as types (for editors, type checkers and the CLI) ...
+Loss = Literal["nonsaturating", "minimax", "lsgan", "wgan", "hinge"]  # each backend's losses.LOSSES
+Update = Literal["alternating", "simultaneous"]
+LrDecay = Literal["linear"]
+Augment = Literal["translation"]  # see ganbook.train.diffaug
+Precision = Literal["bf16", "fp16"]
+# ... and as tuples, for validation (None: the option is off).
+LOSSES = get_args(Loss)
+UPDATES = get_args(Update)
+LR_DECAYS = (None, *get_args(LrDecay))
+AUGMENTS = (None, *get_args(Augment))
+PRECISIONS = (None, *get_args(Precision))
 # Losses on logits, whose D outputs the history reports as probabilities sigma(logit).
 PROBABILITY_LOSSES = ("nonsaturating", "minimax")
-PRECISIONS = (None, "bf16", "fp16")
-UPDATES = ("alternating", "simultaneous")
-LR_DECAYS = (None, "linear")
-AUGMENTS = (None, "translation")  # see ganbook.train.diffaug
-
-Loss = Literal["nonsaturating", "minimax", "lsgan", "wgan", "hinge"]
-Update = Literal["alternating", "simultaneous"]
 
 # Fields that may change between a run and its resumption.
 RUNTIME_FIELDS = frozenset({"steps", "sample_every", "checkpoint_every", "keep_checkpoints",
@@ -85,13 +89,13 @@ class TrainConfig:
     n_critic: int = 1
     pack: int = 1
     update: Update = "alternating"
-    lr_decay: Literal["linear"] | None = None
+    lr_decay: LrDecay | None = None
     ema: float = 0.0
-    augment: Literal["translation"] | None = None
+    augment: Augment | None = None
     sync_batchnorm: bool = False
     steps: int = 1000
     seed: int = 0
-    mixed_precision: Literal["bf16", "fp16"] | None = None
+    mixed_precision: Precision | None = None
     compile: bool = False
     sample_every: int = 0
     n_samples: int = 64

@@ -182,7 +182,12 @@ def build_networks(config, networks: dict, packed, shape: tuple[int, ...] | None
     make_g, make_d = networks[args.networks]
     D = make_d(**args.d_kwargs)  # D first: the order in which the initial weights are drawn
     G = make_g(**args.g_kwargs)
-    return G, (packed(D, config.pack) if config.pack > 1 else D)
+    return G, pack_discriminator(D, packed, config.pack)
+
+
+def pack_discriminator(D, packed, pack: int):
+    """D itself, or packed(D, pack) (a backend's PackedDiscriminator) when pack > 1."""
+    return packed(D, pack) if pack > 1 else D
 
 
 def _plain(value):

@@ -20,7 +20,7 @@ import tensorflow as tf
 
 from ganbook.config import TrainConfig
 from ganbook.train.diffaug import max_shift
-from ganbook.train.loop import TrainingLoop, check_networks, resolve_network
+from ganbook.train.loop import TrainingLoop, check_networks, resolve_network, resolve_networks
 from ganbook.train.parallel import require_divisible
 from ganbook.train.penalties import with_penalties
 from ganbook.tf import checkpoint, diffaug, losses, sampling
@@ -122,8 +122,7 @@ class Trainer(TrainingLoop):
         if G is None:
             return _build(self.config)
         with _policy(self.config):  # networks built here (by functions) follow mixed_precision
-            G, D = resolve_network(G, keras.Model, "G"), resolve_network(D, keras.Model, "D")
-            D = PackedDiscriminator(D, self.config.pack) if self.config.pack > 1 else D
+            G, D = resolve_networks(G, D, keras.Model, PackedDiscriminator, self.config.pack)
             create_weights(G, D, self.config.latent_dim, n=2 * self.config.pack)
         if self.replicas > 1 and not all(self.strategy.extended.variable_created_in_scope(v)
                                          for v in G.weights + D.weights):
@@ -313,9 +312,6 @@ class Trainer(TrainingLoop):
 
     def _rows(self, buffer):
         return tf.stack(buffer).numpy().astype(np.float64).tolist()
-
-    def _random_state(self):
-        return self.rng.active()
 
     @property
     def is_main(self) -> bool:

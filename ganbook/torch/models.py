@@ -11,6 +11,7 @@ from torch.nn.utils.parametrizations import spectral_norm as _sn
 
 from ganbook.nets.constants import BN_EPS, EMBED_STD, SLOPE, check_image_size
 from ganbook.nets.options import build_networks
+from ganbook.torch.sampling import evaluating
 
 BN_MOMENTUM = 0.1  # PyTorch convention; Keras momentum 0.9 is the same average
 
@@ -267,12 +268,10 @@ def layer_shapes(model: nn.Module, x) -> list[tuple[str, tuple]]:
         if not list(layer.children()):
             handles.append(layer.register_forward_hook(
                 lambda m, _, out: shapes.append((type(m).__name__, tuple(out.shape)))))
-    was_training = model.training
     try:
-        model.eval()
-        model(torch.as_tensor(x))
+        with evaluating(model):
+            model(torch.as_tensor(x))
     finally:
-        model.train(was_training)
         for handle in handles:
             handle.remove()
     return shapes

@@ -20,7 +20,7 @@ from torch import nn
 
 from ganbook.config import TrainConfig
 from ganbook.train.diffaug import max_shift
-from ganbook.train.loop import TrainingLoop, check_networks, resolve_network
+from ganbook.train.loop import TrainingLoop, check_networks, resolve_networks
 from ganbook.train.parallel import require_divisible
 from ganbook.train.penalties import with_penalties
 from ganbook.torch import checkpoint, diffaug, distributed, losses, sampling
@@ -97,8 +97,7 @@ class Trainer(TrainingLoop):
         if G is None:
             G, D = build_models(self.config)
         else:
-            G, D = resolve_network(G, nn.Module, "G"), resolve_network(D, nn.Module, "D")
-            D = PackedDiscriminator(D, self.config.pack) if self.config.pack > 1 else D
+            G, D = resolve_networks(G, D, nn.Module, PackedDiscriminator, self.config.pack)
         return G.to(self.device), D.to(self.device)
 
     def _parallel(self, model):
@@ -275,9 +274,6 @@ class Trainer(TrainingLoop):
     def _rows(self, buffer):
         """The buffered step statistics as Python floats, averaged over the processes."""
         return distributed.mean_over_ranks(torch.stack(buffer).float(), self.world).cpu().tolist()
-
-    def _random_state(self):
-        return self.rng.active()
 
     def _set_learning_rates(self, lr_g, lr_d):
         for opt, lr in ((self.opt_g, lr_g), (self.opt_d, lr_d)):

@@ -13,6 +13,7 @@ import contextlib
 import warnings
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 # Plain text bars: they work in terminals, notebooks and CI logs alike and need no
@@ -23,11 +24,15 @@ from ganbook.config import PROBABILITY_LOSSES
 from ganbook.data.arrays import check_images
 from ganbook.data.registry import get_dataset
 from ganbook.latent import cycling_labels, noise
+from ganbook.nets.options import pack_discriminator
 from ganbook.nets.protocol import n_classes_of
 from ganbook.train import checkpoints as ckpt_files
 from ganbook.train import runlock
 from ganbook.train.cursor import EpochCursor
 from ganbook.train.history import append_rows, new_history
+
+if TYPE_CHECKING:
+    from ganbook.torch.rng import RandomState  # or ganbook.tf.rng's, its mirror
 
 
 def ema_decay(ema: float, updates: int) -> float:
@@ -57,6 +62,13 @@ def check_networks(G, D) -> None:
         raise ValueError("pass both G and D (your own networks), or neither (the config's model)")
 
 
+def resolve_networks(G, D, base: type, packed, pack: int):
+    """Your (G, D) as networks of type `base` (objects, or built by the functions given),
+    D wrapped as packed(D, pack) when pack > 1, as the config's models are."""
+    G, D = resolve_network(G, base, "G"), resolve_network(D, base, "D")
+    return G, pack_discriminator(D, packed, pack)
+
+
 class TrainingLoop(abc.ABC):
     """Train G against D on NumPy data; the backends subclass it as `Trainer`.
 
@@ -79,6 +91,9 @@ class TrainingLoop(abc.ABC):
     checkpoint: ModuleType  # the backend's checkpoint module: save, restore, SUFFIX
     sampling: ModuleType  # the backend's sampling module: sample, recalibrate_batchnorm
     losses: ModuleType  # the backend's losses module: LOSSES
+    # The trainer's own random state (the backend's rng.RandomState): fit runs inside
+    # rng.active(), so dropout draws from it and the caller's global state is left alone.
+    rng: RandomState
 
     def __init__(self, config, out_dir=None, hooks=(), *, user_networks=False, d_loss=None, g_loss=None):
         self.config = config
@@ -119,11 +134,6 @@ class TrainingLoop(abc.ABC):
     @abc.abstractmethod
     def _ema_update(self, decay: float) -> None:
         """G_ema <- decay * G_ema + (1 - decay) * G (with config.ema)."""
-
-    @abc.abstractmethod
-    def _random_state(self) -> contextlib.AbstractContextManager:
-        """A context in which the framework's global random state is this trainer's own
-        (dropout draws from it), so that training neither reads nor changes the caller's."""
 
     @property
     def is_main(self) -> bool:
@@ -197,7 +207,7 @@ class TrainingLoop(abc.ABC):
         # At most ~200 redraws: a notebook stores every one of them in its output.
         bar = tqdm(total=steps, initial=self.step, disable=not (cfg.progress and self.is_main), desc="train",
                    mininterval=1.0, miniters=max(1, (steps - self.step) // 200))
-        with self._random_state(), contextlib.closing(bar):
+        with self.rng.active(), contextlib.closing(bar):
             while self.step < steps:
                 if cfg.lr_decay == "linear":
                     factor = 1.0 - self.step / horizon

@@ -6,7 +6,7 @@
     ganbook train --framework torch --recipe recommended --dataset grid --out runs/grid
     ganbook train --framework torch --config run.toml --lr-g 2e-4 --out runs/mine
     ganbook sample --checkpoint runs/dcgan --n 64 --out grid.png
-    ganbook evaluate --checkpoint runs/dcgan    metrics beside the real-data ceiling
+    ganbook evaluate --checkpoint runs/dcgan    metrics beside the real-data reference
     ganbook data --split all                    fetch (or find) and verify MNIST
 
 `train` has one flag per TrainConfig field and per model option, made from their
@@ -419,7 +419,7 @@ def _cmd_sample(args, parser) -> int:
 
 
 def _add_evaluate(sub):
-    p = sub.add_parser("evaluate", help="score a checkpoint's generator against held-out MNIST digits")
+    p = sub.add_parser("evaluate", help="score a checkpoint's generator against real MNIST digits")
     p.add_argument("--checkpoint", required=True, help="a checkpoint, or a run folder (its newest)")
     p.add_argument("--n", type=_positive, default=5000, help="samples to draw (default 5000)")
     p.add_argument("--seed", type=_nonnegative, default=0)

@@ -1,4 +1,4 @@
-"""Read gzipped IDX files, the format MNIST ships in.
+"""Read IDX files, the format MNIST ships in, gzipped or uncompressed.
 
 An IDX file is a big-endian header followed by raw bytes:
 
@@ -25,7 +25,16 @@ class IDXFormatError(ValueError):
     """An IDX file is malformed: wrong magic number, sizes or length."""
 
 
-def _read_gzip(path: str | os.PathLike) -> bytes:
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _read(path: str | os.PathLike) -> bytes:
+    """The file's bytes, decompressed when it is gzipped (told by its first two bytes)."""
+    with open(path, "rb") as f:
+        gzipped = f.read(2) == GZIP_MAGIC
+    if not gzipped:
+        with open(path, "rb") as f:
+            return f.read()
     try:
         with gzip.open(path, "rb") as f:
             return f.read()
@@ -37,14 +46,14 @@ def _read_gzip(path: str | os.PathLike) -> bytes:
 
 
 def read_idx(path: str | os.PathLike, magic: int) -> np.ndarray:
-    """Parse the gzipped IDX file at `path`, checking its magic number.
+    """Parse the IDX file at `path` (gzipped or not), checking its magic number.
 
     Returns a uint8 array whose shape is the one the header states,
     e.g. (N, 28, 28) for images or (N,) for labels.
     Raises IDXFormatError naming the file when the magic number, the
     dimensions or the data length do not match the header.
     """
-    raw = _read_gzip(path)
+    raw = _read(path)
     name = os.fspath(path)
     if len(raw) < 4:
         raise IDXFormatError(f"{name}: only {len(raw)} bytes, too short for an IDX header")

@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 
 from ganbook.data.arrays import scale
-from ganbook.data.mnist import MnistNotFoundError, load_mnist, local_folder
+from ganbook.data.mnist import load_mnist, local_folder
 from ganbook.data.toy import mixture
 
 TOY_SAMPLES = 100_000
@@ -103,23 +103,13 @@ def training_data(config, split: str = "train", root=None):
 
 
 def training_digits(root=None):
-    """The MNIST digits a GAN should train on, and a line saying which they are.
+    """The 60,000 MNIST training digits, the ones a GAN trains on, and a line saying so.
 
-    The 60,000-digit train split, downloaded (and verified) on first use. When a
-    local folder (`root`, else $GANBOOK_DATA) holds only the 10k test split, as
-    on an offline machine, the 7,000 test digits the evaluator was fitted on:
-    the 3,000 it holds out for `ganbook.evaluate` stay unseen by the GAN.
+    root: the local MNIST folder (default: $GANBOOK_DATA, else the download cache,
+    filled and verified on first use). The 10,000 test digits are never trained on:
+    they are the real-data reference of `ganbook.evaluate`.
 
-    Returns (images uint8 (N, 28, 28), labels int64 (N,), description).
+    Returns (images uint8 (60000, 28, 28), labels int64 (60000,), description).
     """
-    folder = local_folder(root)
-    try:
-        images, labels = load_mnist("train", root=folder)
-        return images, labels, f"MNIST train split ({len(labels):,} digits)"
-    except MnistNotFoundError:
-        if folder is None:
-            raise
-    from ganbook.eval.classifier import fit_digits  # the evaluator's split (eval imports data)
-    images, labels = fit_digits(folder)  # raises MnistNotFoundError if the test split is missing too
-    return images, labels, (f"MNIST test split minus the 3,000 held out for evaluation "
-                            f"({len(labels):,} digits, offline copy)")
+    images, labels = load_mnist("train", root=local_folder(root))
+    return images, labels, f"MNIST training split ({len(labels):,} digits)"

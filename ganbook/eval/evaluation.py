@@ -1,17 +1,20 @@
-"""`evaluate`: score a generator (or its samples) against held-out MNIST digits.
+"""`evaluate`: score a generator (or its samples) against real MNIST digits.
 
 Features and class probabilities come from ganbook's MNIST classifier
 (ganbook/eval/classifier.py), the MNIST analogue of Inception-v3; the metrics are
-those of ganbook.eval.metrics. The real-data reference is the classifier's 3,000
-held-out test digits (never used to train it), cut by a fixed permutation into
-two halves of 1,500:
+those of ganbook.eval.metrics. The protocol:
 
-* half A is the reference every row is compared with;
-* half B, real digits scored against A, is the "real" row: the ceiling a
-  perfect generator would reach with this many samples (real-vs-real).
+* the reference: a fixed set of 10,000 training digits, the distribution the
+  generator learns. Every row is scored against its features;
+* the model row: n samples from the generator;
+* the real-data reference row: n test digits (never trained on, by the classifier
+  or by a GAN), scored exactly like the samples, at the same n (at most the
+  10,000 there are). It shows what real digits score on each measure, so the
+  model row is read beside it.
 
-FD and KID depend on the number of samples (FD is biased upwards for small n),
-so the report records every n; compare runs only at the same n.
+FD and KID's spread depend on the number of samples (FD is biased upwards for
+small n), which is why the real-data reference is scored at the model's n; the
+report records both.
 
 Importing this module imports neither PyTorch nor TensorFlow: `evaluate` loads
 the backend the source needs when it is called.
@@ -36,8 +39,8 @@ class Report(dict):
     """The result of `evaluate`: a dict, shown as a table of the model beside real digits.
 
     Keys: "model" and "real" (metric dicts with the same keys), "n" (samples
-    evaluated), "n_reference" (reference digits), "n_real" (real digits in the
-    ceiling row), "seed", "k", "framework", "source".
+    evaluated), "n_reference" (reference digits), "n_real" (test digits in the
+    real-data reference row), "seed", "k", "framework", "source".
     """
 
     ROWS = (  # (label, key, better, format)
@@ -51,28 +54,46 @@ class Report(dict):
         ("accuracy", "accuracy", "higher", "{:.2%}"),
         ("samples", "n", "", "{}"),
     )
+    HEAD = ("metric", "model", "real-data reference", "better")
+
+    def rows(self) -> list[list[str]]:
+        """The table's body: one list of four cells per metric."""
+        return [[label, _cell(self["model"].get(key), fmt), _cell(self["real"].get(key), fmt), better]
+                for label, key, better, fmt in self.ROWS]
+
+    def note(self) -> str:
+        """What the numbers are measured against, in one sentence."""
+        return (f"Scored with ganbook's MNIST classifier ({self['framework']}) against "
+                f"{self['n_reference']:,} training digits; the real-data reference is "
+                f"{self['n_real']:,} test digits scored the same way. Seed {self['seed']}, k={self['k']}.")
 
     def table(self) -> str:
-        """A Markdown table, aligned so it reads as plain text too."""
-        head = ["metric", "model", "real digits (ceiling)", "better"]
-        rows = [[label, _cell(self["model"].get(key), fmt), _cell(self["real"].get(key), fmt), better]
-                for label, key, better, fmt in self.ROWS]
-        widths = [max(len(r[i]) for r in [head, *rows]) for i in range(4)]
+        """A Markdown table, aligned so it reads as plain text too, and the note."""
+        rows = self.rows()
+        widths = [max(len(r[i]) for r in [self.HEAD, *rows]) for i in range(4)]
 
         def line(cells):
             return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
 
         rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-        note = (f"\nReference: {self['n_reference']} held-out MNIST test digits, features of "
-                f"ganbook's classifier ({self['framework']}); seed {self['seed']}, k={self['k']}. "
-                f"FD and KID depend on sample sizes (model n={self['n']}, real n={self['n_real']}).")
-        return "\n".join([line(head), rule, *map(line, rows)]) + "\n" + note
+        return "\n".join([line(self.HEAD), rule, *map(line, rows)]) + "\n\n" + self.note()
 
     def __str__(self) -> str:
         return self.table()
 
-    def _repr_markdown_(self) -> str:
-        return self.table()
+    def _repr_pretty_(self, p, cycle) -> None:  # IPython's plain-text view
+        p.text(self.table())
+
+    def _repr_html_(self) -> str:
+        """An HTML table, for notebooks and the built book."""
+        from html import escape
+
+        def row(cells, tag):
+            return "<tr>" + "".join(f"<{tag}>{escape(c)}</{tag}>" for c in cells) + "</tr>"
+
+        body = "".join(row(r, "td") for r in self.rows())
+        return (f"<table><thead>{row(self.HEAD, 'th')}</thead><tbody>{body}</tbody></table>"
+                f"<p>{escape(self.note())}</p>")
 
 
 def _cell(value, fmt: str) -> str:
@@ -129,31 +150,16 @@ def _classifier(gb, fw: str):
     return _CACHE["model", fw]
 
 
-def reference_digits(root=None):
-    """The two halves of the held-out digits: ((images_a, labels_a), (images_b, labels_b)).
-
-    Each half: uint8 images (1500, 28, 28) and int64 labels (1500,), cut from the
-    3,000 held-out test digits by a fixed permutation. A is the reference, B the
-    real-vs-real ceiling.
-    """
-    images, labels = spec.heldout_digits(root)
-    order = np.random.default_rng(spec.SPLIT_SEED + 1).permutation(len(labels))
-    a, b = np.sort(order[:len(order) // 2]), np.sort(order[len(order) // 2:])
-    return (images[a], labels[a]), (images[b], labels[b])
-
-
 def _reference(gb, fw: str, root, batch_size: int) -> dict:
-    """Classifier outputs on both halves, cached per backend and data folder."""
+    """Classifier features of the reference digits, cached per backend and data folder;
+    "rows" caches the real-data reference row per (n, k)."""
     from ganbook.data import scale
 
     key = ("reference", fw, str(root or os.environ.get("GANBOOK_DATA") or "cache"))
     if key not in _CACHE:
-        (xa, _), (xb, yb) = reference_digits(root)
-        model = _classifier(gb, fw)
-        _, feats_a = gb.classify(model, scale(xa), batch_size)
-        logits_b, feats_b = gb.classify(model, scale(xb), batch_size)
-        _CACHE[key] = {"feats": feats_a, "real_logits": logits_b, "real_feats": feats_b,
-                       "real_labels": yb, "rows": {}}
+        images, _ = spec.reference_digits(root)
+        _, feats = gb.classify(_classifier(gb, fw), scale(images), batch_size)
+        _CACHE[key] = {"feats": feats, "rows": {}}
     return _CACHE[key]
 
 
@@ -200,17 +206,22 @@ def _row(logits, feats, reference, seed: int, k: int, labels=None) -> dict:
     }
 
 
-def _ceiling(reference: dict, k: int) -> dict:
-    """The real row, real digits B against A (KID subsets: seed 0), computed once per k."""
-    if k not in reference["rows"]:
-        reference["rows"][k] = _row(reference["real_logits"], reference["real_feats"],
-                                    reference["feats"], 0, k, reference["real_labels"])
-    return copy.deepcopy(reference["rows"][k])
+def _real_row(gb, fw: str, reference: dict, n: int, k: int, root, batch_size: int) -> dict:
+    """The real-data reference: min(n, 10,000) test digits scored like samples (KID subsets:
+    seed 0), computed once per (n, k)."""
+    from ganbook.data import scale
+
+    n = min(n, spec.N_REAL)
+    if (n, k) not in reference["rows"]:
+        images, labels = spec.real_digits(n, root)
+        logits, feats = gb.classify(_classifier(gb, fw), scale(images), batch_size)
+        reference["rows"][n, k] = _row(logits, feats, reference["feats"], 0, k, labels)
+    return copy.deepcopy(reference["rows"][n, k])
 
 
 def evaluate(source, n: int = 5000, seed: int = 0, framework: str | None = None, root=None,
              batch_size: int = 500, k: int = 3) -> Report:
-    """Score a generator, or samples, against held-out real MNIST digits.
+    """Score a generator, or samples, against real MNIST digits, beside the real-data reference.
 
     Args:
         source: a generator (a torch nn.Module runs on the torch backend, a Keras
@@ -219,16 +230,18 @@ def evaluate(source, n: int = 5000, seed: int = 0, framework: str | None = None,
         n: how many samples to draw from a generator (a conditional one gets labels
             0..9 cycling); an array is used whole and n is ignored.
         seed: seeds the latent codes (`sample(G, n, seed=seed)`) and KID's subsets of the
-            model row; the real row is fixed (seed 0), the same for every call.
+            model row; the real-data reference row is fixed (seed 0), the same for every call.
         framework: "torch" or "tf" for an array (default: an imported backend, else
             the first installed); for a model it must match the model or be None.
         root: the local MNIST folder (default: $GANBOOK_DATA, else the download cache).
         batch_size: images per classifier (and generator) batch; memory stays bounded.
         k: the neighbourhood size of precision and recall.
 
-    Returns a Report (a dict; print it for the table): "model" and "real" rows with
+    Returns a Report (a dict; print it for the table, or show it in a notebook):
+    "model" and "real" (the real-data reference: as many test digits as samples, at
+    most 10,000) rows with
     classifier_score (mean, std), fd, kid (mean, std), precision, recall, classes,
-    reverse_kl, histogram, accuracy (real digits: against their labels; conditional
+    reverse_kl, histogram, accuracy (test digits: against their labels; conditional
     generators: against the labels asked for; else None) and n.
     """
     for name, value in (("n", n), ("batch_size", batch_size), ("k", k)):
@@ -245,8 +258,9 @@ def evaluate(source, n: int = 5000, seed: int = 0, framework: str | None = None,
     reference = _reference(gb, fw, root, batch_size)
     logits, feats = gb.classify(_classifier(gb, fw), samples, batch_size)
     ref = reference["feats"]
+    real = _real_row(gb, fw, reference, len(samples), k, root, batch_size)
     return Report(
-        model=_row(logits, feats, ref, seed, k, labels), real=_ceiling(reference, k),
-        n=len(samples), n_reference=len(ref), n_real=len(reference["real_feats"]),
+        model=_row(logits, feats, ref, seed, k, labels), real=real,
+        n=len(samples), n_reference=len(ref), n_real=real["n"],
         seed=seed, k=k, framework=fw, source=what,
     )

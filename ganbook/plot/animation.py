@@ -24,7 +24,7 @@ def training_snapshots(snapshots, count: int = 4, ncols: int | None = None):
         raise ValueError("snapshots is empty: train with sample_every > 0 to collect them")
     if not isinstance(count, (int, np.integer)) or count < 1:
         raise ValueError(f"count must be a positive integer, got {count!r}")
-    picks = sorted(set(np.linspace(0, len(snapshots) - 1, count).round().astype(int)))
+    picks = _evenly_spaced(len(snapshots), count)
     fig = _figure((3.2 * len(picks), 3.6))
     for ax, i in zip(np.atleast_1d(fig.subplots(1, len(picks))), picks):
         step, images = snapshots[i]
@@ -33,8 +33,13 @@ def training_snapshots(snapshots, count: int = 4, ncols: int | None = None):
     return _finish(fig, True)
 
 
+def _evenly_spaced(n: int, count: int) -> list[int]:
+    """Indices of `count` of n items evenly spaced, first and last included (all if n <= count)."""
+    return sorted(set(np.linspace(0, n - 1, min(n, count)).round().astype(int)))
+
+
 def training_gif(snapshots, path, scale: int = 2, duration_ms: int = 200, ncols: int | None = None,
-                 centers=None) -> Path:
+                 centers=None, max_frames: int | None = None) -> Path:
     """Animated GIF (looping) of fixed-noise samples across training; one frame per snapshot.
 
     snapshots: list of (step, samples), e.g. ``trainer.samples``. Samples are images
@@ -43,6 +48,8 @@ def training_gif(snapshots, path, scale: int = 2, duration_ms: int = 200, ncols:
         (a scatter / histogram per frame, titled "step N", with the same limits in
         every frame: from `centers` (k, d) if given, drawn as red crosses, else from
         the 1st-99th percentiles of all snapshots). All frames must have one size.
+    max_frames: at most this many frames, from snapshots evenly spaced over training
+        (first and last included); None: every snapshot. Fewer frames, a smaller file.
     Writes `path` (.gif) atomically and returns it as a Path.
     """
     from PIL import Image
@@ -50,9 +57,13 @@ def training_gif(snapshots, path, scale: int = 2, duration_ms: int = 200, ncols:
     snapshots = list(snapshots)
     if not snapshots:
         raise ValueError("snapshots is empty: train with sample_every > 0 to collect them")
-    for name, v in (("scale", scale), ("duration_ms", duration_ms)):
+    limits = (("scale", scale), ("duration_ms", duration_ms)) + ((("max_frames", max_frames),)
+                                                                 if max_frames is not None else ())
+    for name, v in limits:
         if not isinstance(v, (int, np.integer)) or v < 1:
             raise ValueError(f"{name} must be a positive integer, got {v!r}")
+    if max_frames:
+        snapshots = [snapshots[i] for i in _evenly_spaced(len(snapshots), max_frames)]
     frames = _frames(snapshots, scale, ncols, centers)
     frames = [f if f.mode == "L" else f.convert("P", palette=Image.Palette.ADAPTIVE) for f in frames]
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from ganbook.book import provenance
-from ganbook.eval.classifier import fit_digits, heldout_digits
+from ganbook.data.mnist import load_mnist
 from ganbook.data import MnistNotFoundError
 from ganbook.data import mnist as mnist_mod
 from ganbook.data.registry import training_digits
@@ -51,18 +51,16 @@ def test_parameters_bad_input(clean_env, quick, params, match):
         parameters(FULL, quick)
 
 
-def test_training_digits_offline_leave_out_the_evaluation_digits(data_root):
+def test_training_digits_are_the_training_split(data_root):
     images, labels, name = training_digits(data_root)
-    fit_images, fit_labels = fit_digits(data_root)
-    assert images.shape == (7000, 28, 28) and images.dtype == np.uint8
-    np.testing.assert_array_equal(images, fit_images)
-    np.testing.assert_array_equal(labels, fit_labels)
-    assert name == "MNIST test split minus the 3,000 held out for evaluation (7,000 digits, offline copy)"
-    held = {x.tobytes() for x in heldout_digits(data_root)[0]}
-    assert sum(x.tobytes() in held for x in images) == 0
+    assert images.shape == (60_000, 28, 28) and images.dtype == np.uint8
+    assert np.bincount(labels).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+    assert name == "MNIST training split (60,000 digits)"
+    test = {x.tobytes() for x in load_mnist("test", root=data_root)[0][:2000]}
+    assert sum(x.tobytes() in test for x in images[:20_000]) < 5  # MNIST has a few duplicates across splits
 
 
-def test_training_digits_never_fall_back_to_test_digits_when_downloading(tmp_path, monkeypatch):
+def test_training_digits_never_fall_back_to_test_digits(tmp_path, monkeypatch):
     monkeypatch.delenv("GANBOOK_DATA", raising=False)
     monkeypatch.setenv("GANBOOK_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(mnist_mod, "MIRRORS", ["http://127.0.0.1:9/"])
@@ -71,7 +69,7 @@ def test_training_digits_never_fall_back_to_test_digits_when_downloading(tmp_pat
 
 
 def test_training_digits_empty_folder_names_what_is_missing(tmp_path):
-    with pytest.raises(MnistNotFoundError, match="t10k-images-idx3-ubyte.gz"):
+    with pytest.raises(MnistNotFoundError, match="train-images-idx3-ubyte.gz"):
         training_digits(tmp_path)
 
 

@@ -1,5 +1,6 @@
-"""ganbook.data.load_mnist: real offline split, IDX parsing, checksums, mirrors."""
+"""ganbook.data.load_mnist: the real offline splits, both file forms, IDX parsing, checksums, mirrors."""
 import functools
+import gzip
 import http.server
 import shutil
 import threading
@@ -13,6 +14,14 @@ from ganbook.data import mnist as mnist_mod
 from ganbook.data.idx import IMAGES_MAGIC, LABELS_MAGIC
 
 TEST_FILES = ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]  # MNIST's published ones
+
+
+def uncompressed_test_split(data_root, folder):
+    """Write the test split's two files uncompressed into folder."""
+    for name in TEST_FILES:
+        with gzip.open(data_root / "mnist" / name, "rb") as f:
+            (folder / name[:-3]).write_bytes(f.read())
 
 
 def test_real_test_split(data_root):
@@ -22,6 +31,45 @@ def test_real_test_split(data_root):
     counts = np.bincount(labels, minlength=10).tolist()
     assert counts == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
     assert images.max() == 255 and images.min() == 0
+
+
+def test_real_training_split_offline(data_root):
+    images, labels = load_mnist("train", root=data_root)  # uncompressed IDX files there
+    assert images.shape == (60_000, 28, 28) and images.dtype == np.uint8
+    assert np.bincount(labels, minlength=10).tolist() == TRAIN_COUNTS
+    assert images.max() == 255 and images.min() == 0
+
+
+def test_all_is_train_then_test(data_root):
+    images, labels = load_mnist("all", root=data_root)
+    assert images.shape == (70_000, 28, 28)
+    assert np.array_equal(labels[60_000:], load_mnist("test", root=data_root)[1])
+
+
+def test_uncompressed_files_read_as_the_gzipped_ones(data_root, tmp_path):
+    uncompressed_test_split(data_root, tmp_path)
+    images, labels = load_mnist("test", root=tmp_path)
+    gz_images, gz_labels = load_mnist("test", root=data_root)
+    assert np.array_equal(images, gz_images) and np.array_equal(labels, gz_labels)
+
+
+def test_corrupted_uncompressed_file_is_checked_against_its_own_form(data_root, tmp_path):
+    uncompressed_test_split(data_root, tmp_path)
+    bad = tmp_path / "t10k-images-idx3-ubyte"
+    raw = bytearray(bad.read_bytes())
+    raw[5000] ^= 0xFF
+    bad.write_bytes(bytes(raw))
+    with pytest.raises(ChecksumError, match=rf"{bad} is corrupted or truncated: MD5 [0-9a-f]{{32}}, "
+                       r"expected 2646ac647ad5339dbf082846283269ea for the uncompressed form"):
+        load_mnist("test", root=tmp_path)
+
+
+def test_a_good_copy_in_either_form_is_used_beside_a_bad_one(data_root, tmp_path):
+    uncompressed_test_split(data_root, tmp_path)
+    for name in TEST_FILES:
+        shutil.copy(data_root / "mnist" / name, tmp_path / name)
+    (tmp_path / "t10k-labels-idx1-ubyte").write_bytes(b"garbage")
+    assert len(load_mnist("test", root=tmp_path)[1]) == 10_000
 
 
 def test_env_variable_points_at_local_copy(data_root, monkeypatch):
@@ -42,12 +90,14 @@ def test_bad_split_name():
 
 
 @pytest.mark.parametrize("split", ["train", "all"])
-def test_missing_split_offline(data_root, split):
+def test_missing_split_offline(data_root, tmp_path, split):
+    for name in TEST_FILES:
+        shutil.copy(data_root / "mnist" / name, tmp_path / name)
     with pytest.raises(MnistNotFoundError) as err:
-        load_mnist(split, root=data_root)
+        load_mnist(split, root=tmp_path)
     msg = str(err.value)
-    assert "missing train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz" in msg
-    assert f"Looked in: {data_root / 'mnist'}, {data_root}" in msg
+    assert "missing train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz (gzipped or uncompressed)" in msg
+    assert f"Looked in: {tmp_path / 'mnist'}, {tmp_path}" in msg
     assert "pass root=DIR (or set GANBOOK_DATA=DIR)" in msg
 
 
@@ -59,7 +109,7 @@ def test_corrupted_local_file_is_named(data_root, tmp_path):
     raw[1000] ^= 0xFF
     bad.write_bytes(bytes(raw))
     with pytest.raises(ChecksumError, match=rf"{bad} is corrupted or truncated: MD5 [0-9a-f]{{32}}, "
-                       r"expected 9fb629c4189551a2d022fa330f9573f3"):
+                       r"expected 9fb629c4189551a2d022fa330f9573f3 for the gzipped form"):
         load_mnist("test", root=tmp_path)
 
 
@@ -111,7 +161,9 @@ def test_idx_truncated_gzip_stream(tmp_path):
 def mirror(data_root, tmp_path):
     """A local HTTP mirror serving the offline test files; yields (url, folder)."""
     folder = tmp_path / "served"
-    shutil.copytree(data_root / "mnist", folder)
+    folder.mkdir()
+    for name in TEST_FILES:
+        shutil.copy(data_root / "mnist" / name, folder / name)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
     handler.log_message = lambda *a: None
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -167,3 +219,13 @@ def test_corrupted_cache_offline_is_reported(data_root, tmp_path, monkeypatch):
     msg = str(err.value)
     assert f"cached copy {cache / TEST_FILES[0]} is corrupted (wrong MD5) and was not used" in msg
     assert f"Looked in the cache {cache}" in msg and "tried every mirror" in msg
+
+
+def test_an_uncompressed_copy_in_the_cache_is_used_without_downloading(data_root, tmp_path, monkeypatch):
+    cache = tmp_path / "cache" / "mnist"
+    cache.mkdir(parents=True)
+    uncompressed_test_split(data_root, cache)
+    monkeypatch.delenv("GANBOOK_DATA", raising=False)
+    monkeypatch.setenv("GANBOOK_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(mnist_mod, "MIRRORS", [_unreachable()])
+    assert len(load_mnist("test")[1]) == 10_000

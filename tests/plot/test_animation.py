@@ -61,11 +61,24 @@ def test_training_gif_of_toy_points(tmp_path, dim):
     assert again.read_bytes() == path.read_bytes()
 
 
+def test_training_gif_max_frames_spreads_them_over_training(tmp_path):
+    snaps = [(step, random_images(4, seed=step)) for step in range(1, 11)]
+    path = plot.training_gif(snaps, tmp_path / "few.gif", scale=1, max_frames=4)
+    im, frames = _frames(path)
+    assert im.n_frames == 4
+    every = [plot.training_gif([s], tmp_path / f"{s[0]}.gif", scale=1) for s in snaps]
+    chosen = [_frames(every[i])[1][0] for i in (0, 3, 6, 9)]  # steps 1, 4, 7, 10
+    for frame, expected in zip(frames, chosen):
+        np.testing.assert_array_equal(frame, expected)
+    assert path.stat().st_size < plot.training_gif(snaps, tmp_path / "all.gif", scale=1).stat().st_size
+
+
 @pytest.mark.parametrize("snaps, kwargs, match", [
     ([], {}, "empty"),
     ([(1, random_images(4)), (2, random_images(9))], {}, "different sizes"),
     ([(1, random_images(4))], {"scale": 0}, "scale"),
     ([(1, random_images(4))], {"duration_ms": 0}, "duration_ms"),
+    ([(1, random_images(4))], {"max_frames": 0}, "max_frames"),
     ([(1, np.zeros((5, 2))), (2, np.zeros((5, 1)))], {}, "dimensions"),
 ])
 def test_training_gif_bad_input(tmp_path, snaps, kwargs, match):

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from ganbook.studies import augmentation
-from ganbook.eval.classifier import fit_digits, heldout_digits
+from ganbook.data.mnist import load_mnist
 from ganbook.data import scale
 from tests.helpers.backends import backend
 
@@ -21,8 +21,8 @@ def test_labelled_subset_draws_per_class_without_replacement():
 
 @pytest.mark.slow
 def test_one_seed_reports_paired_accuracies(data_root):
-    images, labels = fit_digits(data_root)
-    test_images, test_y = heldout_digits(data_root)
+    images, labels = load_mnist("train", root=data_root)
+    test_images, test_y = load_mnist("test", root=data_root)
     run = augmentation.one_seed(backend("torch"), images, labels, scale(test_images[:300])[..., None],
                                 test_y[:300], seed=0, per_class=5, fake_per_class=3, gan_steps=5, clf_steps=5)
     assert {"real_only", "augmented", "label_fidelity", "generated"} <= set(run)

@@ -3,14 +3,14 @@ import numpy as np
 import pytest
 
 from ganbook.studies import superres
-from ganbook.eval.classifier import heldout_digits
+from ganbook.data.mnist import load_mnist
 from ganbook.data import scale
 from tests.helpers.backends import backend, each_backend
 from tests.helpers.random_state import check_seeded_and_private
 
 
 def _digits(data_root, n):
-    images, _ = heldout_digits(data_root)
+    images, _ = load_mnist("test", root=data_root)
     return scale(images[:n])[..., None]
 
 

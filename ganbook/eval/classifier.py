@@ -41,14 +41,14 @@ N_REAL = 10_000  # test digits: the most the real-data reference row can have
 REFERENCE_SEED = 20_240_601  # fixes which training digits those are, and the test digits' order
 # Test accuracy of the shipped weights (`scripts/train_classifier.py`, 8 epochs on the
 # 60,000 training digits, torch 2.13 on x86-64, one thread).
-ACCURACY = None
+ACCURACY = 0.9943  # 9,943 of the 10,000 test digits
 N_CLASSES = 10
 N_FEATURES = 128
-# The RMS of the held-out digits' features with the shipped weights (measured:
-# 6.70). KID divides features by it so that its cubic kernel (x.y/d + 1)^3 works
+# The RMS of the test digits' features with the shipped weights (measured:
+# 8.06). KID divides features by it so that its cubic kernel (x.y/d + 1)^3 works
 # at the scale it was designed for (Inception features), giving the usual small
 # numbers; FD and precision/recall use the raw features.
-FEATURE_SCALE = 6.7
+FEATURE_SCALE = 8.06
 IMAGE_SHAPE = (28, 28, 1)
 FLAT = 3 * 3 * 64  # after three poolings: 3 x 3 x 64, flattened channels-last
 
@@ -65,7 +65,7 @@ LAYERS = (
 )
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "weights" / "mnist_classifier.npz"
-WEIGHTS_SHA256 = "9b18d336d492e0959640636724f0fe3fb01412bc8acf0a0acaa6e6df9eb19005"
+WEIGHTS_SHA256 = "72d43ab516a8de08bf6dfde425532ebc8564a251f0365e7aa2b236e0446dad43"
 RETRAIN = "python scripts/train_classifier.py"
 
 

@@ -155,11 +155,11 @@ class DCGANDiscriminator(keras.Model):
         w1, w2 = widths
 
         def block(layer, norm):
-            """layer (bias-free before a norm) -> [BatchNorm] -> LeakyReLU -> Dropout."""
+            """layer (bias-free before a norm) -> [BatchNorm] -> LeakyReLU -> [Dropout if dropout > 0]."""
             out = [_maybe_sn(layer, spectral_norm)]
             if norm:
                 out.append(_bn())
-            return out + [layers.LeakyReLU(SLOPE), layers.Dropout(dropout)]
+            return out + [layers.LeakyReLU(SLOPE)] + ([layers.Dropout(dropout)] if dropout else [])
 
         def conv(c_out, bias=True):
             return layers.Conv2D(c_out, 5, 2, padding="same", use_bias=bias,

@@ -132,12 +132,12 @@ class DCGANDiscriminator(nn.Module):
         w1, w2 = widths
 
         def block(layer, norm, n_out):
-            """layer (bias-free before a norm) -> [BatchNorm] -> LeakyReLU -> Dropout."""
+            """layer (bias-free before a norm) -> [BatchNorm] -> LeakyReLU -> [Dropout if dropout > 0]."""
             out = [_maybe_sn(layer, spectral_norm)]
             if norm:
                 bn = nn.BatchNorm2d if isinstance(layer, nn.Conv2d) else nn.BatchNorm1d
                 out.append(bn(n_out, momentum=BN_MOMENTUM, eps=BN_EPS))
-            return out + [nn.LeakyReLU(SLOPE), nn.Dropout(dropout)]
+            return out + [nn.LeakyReLU(SLOPE)] + ([nn.Dropout(dropout)] if dropout else [])
 
         self.net = nn.Sequential(
             *block(nn.Conv2d(channels, w1, 5, 2, padding=2), False, w1),

@@ -10,7 +10,7 @@ from tests.helpers.random_state import check_seeded_and_private
 
 
 def _digits(data_root, n):
-    images, _ = load_mnist("test", root=data_root)
+    images, _ = load_mnist("train", root=data_root)
     return scale(images[:n])[..., None]
 
 

@@ -20,5 +20,7 @@ def describe_device(device: str | None = None) -> str:
         details = tf.config.experimental.get_device_details(gpus[index]) if gpus else {}
         return f"{device} ({details.get('device_name', 'GPU')})"
     import os
-    threads = tf.config.threading.get_intra_op_parallelism_threads() or os.cpu_count()
+    threads = (tf.config.threading.get_intra_op_parallelism_threads()  # set through the API,
+               or int(os.environ.get("TF_NUM_INTRAOP_THREADS") or 0)  # or the environment,
+               or os.cpu_count())  # else TF uses every core
     return f"{device} ({threads} thread{'s' if threads != 1 else ''})"

@@ -65,7 +65,8 @@ def check_networks(G, D) -> None:
 def resolve_networks(G, D, base: type, packed, pack: int):
     """Your (G, D) as networks of type `base` (objects, or built by the functions given),
     D wrapped as packed(D, pack) when pack > 1, as the config's models are."""
-    G, D = resolve_network(G, base, "G"), resolve_network(D, base, "D")
+    D = resolve_network(D, base, "D")  # D first, as build_networks: the same initial weights
+    G = resolve_network(G, base, "G")
     return G, pack_discriminator(D, packed, pack)
 
 

@@ -1,10 +1,9 @@
 """One MNIST DCGAN epoch: a plain loop against ganbook's trainer with its fast options.
 
-    python benchmarks/gpu_epoch.py --framework torch [--batch-size 256] [--copies 6]
+    python benchmarks/gpu_epoch.py --framework torch [--batch-size 256]
         [--fast bf16,compile] [--images N] [--json FILE]
 
-The epoch is 60,000 images: the offline 10,000-digit test split repeated six
-times (--copies), the train split's size. The plain loop is throughput.py's
+The epoch is MNIST's 60,000 training digits. The plain loop is throughput.py's
 (pytorch/examples' DCGAN loop, batches copied from host memory; the TensorFlow
 tutorial's tf.function step); ganbook's Trainer keeps the data set on the device,
 uses channels_last in torch, and adds the --fast options: bf16 (autocast in
@@ -33,10 +32,10 @@ from ganbook.config import TrainConfig
 from throughput import plain_tf, plain_torch
 
 
-def epoch_data(copies: int, images: int | None) -> np.ndarray:
-    """The offline test split scaled to [-1, 1], (copies * 10,000, 28, 28, 1), cut to `images`."""
+def epoch_data(images: int | None) -> np.ndarray:
+    """The training digits scaled to [-1, 1], (60,000, 28, 28, 1), cut to `images`."""
     from ganbook.data import load_mnist, scale
-    x = np.tile(scale(load_mnist("test")[0])[..., None], (copies, 1, 1, 1))
+    x = scale(load_mnist("train")[0])[..., None]
     return x[:images] if images else x
 
 
@@ -98,7 +97,6 @@ def parse_args(argv=None):
     p.add_argument("--framework", choices=("torch", "tf"), required=True)
     p.add_argument("--device", default=None, help="torch: e.g. cuda (default: the best available)")
     p.add_argument("--batch-size", type=int, default=256)
-    p.add_argument("--copies", type=int, default=6, help="copies of the 10,000 test digits in the epoch")
     p.add_argument("--images", type=int, default=None, help="cut the epoch to this many images (a quick check)")
     p.add_argument("--warmup", type=int, default=20, help="untimed steps before each epoch")
     p.add_argument("--fast", default="bf16,compile", help="comma-separated: bf16, compile (or none)")
@@ -114,7 +112,7 @@ def parse_args(argv=None):
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    x = epoch_data(args.copies, args.images)
+    x = epoch_data(args.images)
     base = TrainConfig(model="dcgan", batch_size=args.batch_size, update=args.update, progress=False,
                        log_every=10_000)
     fast = base.replace(mixed_precision="bf16" if "bf16" in args.fast else None, compile="compile" in args.fast)

@@ -110,8 +110,8 @@ FRAMEWORK_NAMES = {"torch": "PyTorch", "tf": "TensorFlow"}
 
 
 def mnist_quality_table(record: dict) -> str:
-    """Sample quality along one DCGAN run (experiments/mnist_quality.py), with the real ceiling;
-    for a conditional generator also how often the classifier names the class asked for."""
+    """Sample quality along one DCGAN run (experiments/mnist_quality.py), with the real-data
+    reference; for a conditional generator also how often the classifier names the class asked for."""
     labelled = any(row.get("accuracy") is not None for row in record["curve"])
     extra = " label accuracy |" if labelled else ""
     lines = ["| step | training time (s) | classifier score | FD | KID | precision | recall | classes |" + extra,
@@ -124,7 +124,7 @@ def mnist_quality_table(record: dict) -> str:
 
     for row in record["curve"]:
         lines.append(f"| {row['step']:,} | {row['train_s']:.0f} | " + cells(row))
-    lines.append("| real digits (ceiling) | - | " + cells(record["ceiling"]))
+    lines.append("| real-data reference | - | " + cells(record["real_reference"]))
     cfg = record["config"]
     versions = _versions(record)
     status = ("" if record["complete"] else
@@ -132,14 +132,10 @@ def mnist_quality_table(record: dict) -> str:
     kind = "conditional DCGAN" if TrainConfig.from_dict(cfg).conditional else "DCGAN"
     lines += ["", f"{FRAMEWORK_NAMES[record['framework']]} {kind}, seed {cfg['seed']}; settings other than "
                   f"`TrainConfig`'s defaults: {_config_change(cfg, {})}. Trained on the {record['data']}; "
-                  f"{record['n_eval']:,} samples per evaluation against {record['reference']}. "
-                  f"{record['hardware']['machine']}, {record['threads']} CPU thread(s) (the machine was "
-                  f"shared with other jobs, so times are upper bounds); {versions}; measured "
-                  f"{record['date'][:10]}.{status} " + _commands(record)]
+                  f"{record['n_eval']:,} samples per evaluation. {record['reference']} "
+                  f"{record['hardware']['machine']}, {record['threads']} CPU thread(s); {versions}; "
+                  f"measured {record['date'][:10]}.{status} " + _commands(record)]
     return "\n".join(lines) + "\n"
-
-
-PROBE_BASELINE = "mnist_dcgan-tf-ema-b64.json"
 
 
 def _recorded_options(cfg: dict) -> dict:
@@ -166,41 +162,12 @@ def _config_change(cfg: dict, base: dict) -> str:
     return ", ".join(changes) or "none (the baseline)"
 
 
-def mnist_probes_table(records: list[dict]) -> str:
-    """One row per probe run (experiments/results/mnist_probes/ and the baseline first): what it
-    changed from the baseline, the classifier score at 1,000 to 6,000 steps, FD and
-    precision at its last evaluation, and its training seconds per 1,000 steps."""
-    marks = (1000, 2000, 4000, 6000)
-    lines = ["| change from the baseline | " + " | ".join(f"score at {m:,}" for m in marks)
-             + " | FD (last) | precision (last) | s per 1,000 steps |",
-             "| --- |" + " ---: |" * (len(marks) + 3)]
-    base = records[0]["config"]
-    for record in records:
-        by_step = {row["step"]: row for row in record["curve"]}
-        last = record["curve"][-1]
-        scores = [f"{by_step[m]['classifier_score'][0]:.2f}" if m in by_step else "-" for m in marks]
-        lines.append(f"| {_config_change(record['config'], base)} | " + " | ".join(scores)
-                     + f" | {last['fd']:.0f} | {last['precision']:.2f} "
-                     f"| {1000 * last['train_s'] / last['step']:.0f} |")
-    first = records[0]
-    lines += ["", f"TensorFlow, seed 0, trained on the {first['data']}; the baseline is the tutorial's "
-                  f"networks with batch {base['batch_size']}, learning rates {base['lr_g']:g} / "
-                  f"{base['lr_d']:g} and a weight average of G (ema {base['ema']:g}), whose samples are scored: {first['n_eval']:,} "
-                  f"per evaluation against {first['reference']}. A dash: the run was stopped before "
-                  f"that step. One CPU thread per run, two runs at a time on a 2-core machine "
-                  f"(times are comparable between rows only roughly); {_versions(first)}; measured "
-                  f"{first['date'][:10]}. " + _commands(first)[:-1] + " (the baseline; each probe "
-                  "adds the change of its row with --set, and its file in "
-                  "experiments/results/mnist_probes/ holds its whole command)."]
-    return "\n".join(lines) + "\n"
-
-
 def _provenance(record: dict) -> str:
     """Hardware, threads, versions, date, completeness and command of a per-seed record."""
     versions = _versions(record)
     status = "" if record["complete"] else f" Incomplete: {len(record['runs'])} seed(s) done of those planned."
-    return (f"{record['hardware']['machine']}, {record['threads']} CPU thread(s), shared with other "
-            f"jobs; {versions}; measured {record['date'][:10]}.{status} " + _commands(record))
+    return (f"{record['hardware']['machine']}, {record['threads']} CPU thread(s); {versions}; "
+            f"measured {record['date'][:10]}.{status} " + _commands(record))
 
 
 def augmentation_table(record: dict) -> str:
@@ -245,16 +212,6 @@ TABLES = {
                                                               mode_coverage_table),
     ROOT / "experiments" / "results" / "mode_coverage-tf.json": (BOOK / "06_challenges" / "mode_coverage_table_tf.md",
                                                                  mode_coverage_table_other_backend),
-    ROOT / "experiments" / "results" / "mnist_dcgan-tf.json": (BOOK / "04_mnist" / "dcgan_quality.md",
-                                                               mnist_quality_table),
-    ROOT / "experiments" / "results" / "mnist_dcgan-tf-tutorial.json": (
-        BOOK / "04_mnist" / "dcgan_quality_tutorial.md", mnist_quality_table),
-    ROOT / "experiments" / "results" / "mnist_cdcgan-torch.json": (
-        BOOK / "04_mnist" / "cdcgan_quality_torch.md", mnist_quality_table),
-    ROOT / "experiments" / "results" / "mnist_cdcgan-tf.json": (
-        BOOK / "04_mnist" / "cdcgan_quality_tf.md", mnist_quality_table),
-    ROOT / "experiments" / "results" / "mnist_probes": (BOOK / "04_mnist" / "dcgan_probes.md",
-                                                        mnist_probes_table),
     ROOT / "experiments" / "results" / "augmentation-torch.json": (BOOK / "05_applications" / "augmentation_table.md",
                                                                    augmentation_table),
     ROOT / "experiments" / "results" / "superres-torch.json": (BOOK / "05_applications" / "superres_table.md",
@@ -263,10 +220,7 @@ TABLES = {
 
 
 def _load(source: Path):
-    """A result file's record; for the probes folder, the baseline's record and then each probe's."""
-    if source.is_dir():
-        files = [source.parent / PROBE_BASELINE, *sorted(source.glob("*.json"))]
-        return [json.loads(f.read_text()) for f in files]
+    """A result file's record."""
     return json.loads(source.read_text())
 
 

@@ -138,6 +138,33 @@ def mnist_quality_table(record: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def mnist_seeds_table(record: dict) -> str:
+    """One recipe over several seeds (experiments/mnist_seeds.py): each run's final scores,
+    the real-data reference, and how many runs failed."""
+    lines = ["| seed | classifier score | FD | precision | recall | classes | reverse KL | training time (s) |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+
+    def cells(row):
+        return (f"{row['classifier_score'][0]:.2f} | {row['fd']:.1f} | {row['precision']:.2f} "
+                f"| {row['recall']:.2f} | {row['classes']}/10 | {row['reverse_kl']:.3f}")
+
+    for run in record["runs"]:
+        lines.append(f"| {run['seed']} | " + cells(run) + f" | {run['train_s']:.0f} |")
+    lines.append("| real-data reference | " + cells(record["real_reference"]) + " | - |")
+    cfg = record["config"]
+    failed = sum(run["failed"] for run in record["runs"])
+    status = "" if record["complete"] else " Incomplete: the seeds above are those done so far."
+    kind = {"mlp": "fully connected GAN", "dcgan": "DCGAN"}.get(cfg["model"]["name"], cfg["model"]["name"])
+    lines += ["", f"{FRAMEWORK_NAMES[record['framework']]} {kind}, {cfg['steps']:,} steps per seed; "
+                  f"settings other than `TrainConfig`'s defaults: {_config_change(cfg, {})}. Trained on the "
+                  f"{record['data']}; {record['n_eval']:,} samples scored per run. {record['reference']} "
+                  f"Failed runs (a class missing, or a score below {record['fail_below']:g}): "
+                  f"{failed} of {len(record['runs'])}. {record['hardware']['machine']}, "
+                  f"{record['threads']} CPU thread(s) per run; {_versions(record)}; measured "
+                  f"{record['date'][:10]}.{status} " + _commands(record)]
+    return "\n".join(lines) + "\n"
+
+
 def _recorded_options(cfg: dict) -> dict:
     """The model's options as a result file wrote them, named and ordered as there: files
     of an older ganbook hold them as `model_kwargs` (with names such as d_dense, today's

@@ -62,10 +62,12 @@ class MLPOptions(ModelOptions):
     d_hidden: tuple[int, ...] = (1024, 512, 256, 128)
     dropout: float = 0.0
     spectral_norm: bool = False
+    g_batchnorm: bool = False  # BatchNorm after each of G's hidden layers
 
     def arguments(self, latent_dim, shape, pack=1):
         dim = math.prod(shape)
-        return NetworkArgs("mlp", dict(latent_dim=latent_dim, hidden=self.g_hidden, out_dim=dim),
+        return NetworkArgs("mlp", dict(latent_dim=latent_dim, hidden=self.g_hidden, out_dim=dim,
+                                       batchnorm=self.g_batchnorm),
                            dict(in_dim=dim * pack, hidden=self.d_hidden, dropout=self.dropout,
                                 spectral_norm=self.spectral_norm))
 

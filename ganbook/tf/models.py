@@ -35,11 +35,14 @@ def _maybe_sn(layer, on: bool):
     return layers.SpectralNormalization(layer) if on else layer
 
 
-def _mlp(sizes, spectral_norm=False, dropout=0.0, init=TORCH_LIKE):
+def _mlp(sizes, spectral_norm=False, dropout=0.0, init=TORCH_LIKE, batchnorm=False):
+    """Dense -> [BatchNorm] -> LeakyReLU -> [Dropout] for each pair of consecutive sizes."""
     out = []
     for a, b in zip(sizes[:-1], sizes[1:]):
-        out += [_maybe_sn(_dense(b, a, init), spectral_norm),
-                layers.LeakyReLU(SLOPE)]
+        out.append(_maybe_sn(_dense(b, a, init), spectral_norm))
+        if batchnorm:  # PyTorch's BatchNorm1d: scale 1, shift 0
+            out.append(layers.BatchNormalization(momentum=BN_MOMENTUM, epsilon=BN_EPS))
+        out.append(layers.LeakyReLU(SLOPE))
         if dropout:
             out.append(layers.Dropout(dropout))
     return out
@@ -48,15 +51,16 @@ def _mlp(sizes, spectral_norm=False, dropout=0.0, init=TORCH_LIKE):
 class MLPGenerator(keras.Model):
     """z (N, latent_dim) -> x (N, out_dim); tanh output unless out_activation=None.
 
-    Default: the fully connected MNIST generator 100-128-256-512-1024-784.
+    Default: the fully connected MNIST generator 100-128-256-512-1024-784;
+    batchnorm=True puts BatchNorm after every hidden layer, as the DCGAN's G has.
     """
 
     def __init__(self, latent_dim=100, hidden=(128, 256, 512, 1024), out_dim=784,
-                 out_activation="tanh"):
+                 out_activation="tanh", batchnorm=False):
         super().__init__()
         self.latent_dim = latent_dim
         self.net = keras.Sequential(
-            [keras.Input((latent_dim,))] + _mlp([latent_dim, *hidden])
+            [keras.Input((latent_dim,))] + _mlp([latent_dim, *hidden], batchnorm=batchnorm)
             + [_dense(out_dim, hidden[-1], activation=out_activation)])
 
     def call(self, z, training=False):

@@ -20,10 +20,15 @@ def _maybe_sn(layer: nn.Module, on: bool) -> nn.Module:
     return _sn(layer) if on else layer
 
 
-def _mlp(sizes: list[int], spectral_norm: bool = False, dropout: float = 0.0) -> list[nn.Module]:
+def _mlp(sizes: list[int], spectral_norm: bool = False, dropout: float = 0.0,
+         batchnorm: bool = False) -> list[nn.Module]:
+    """Linear -> [BatchNorm] -> LeakyReLU -> [Dropout] for each pair of consecutive sizes."""
     layers = []
     for a, b in zip(sizes[:-1], sizes[1:]):
-        layers += [_maybe_sn(nn.Linear(a, b), spectral_norm), nn.LeakyReLU(SLOPE)]
+        layers.append(_maybe_sn(nn.Linear(a, b), spectral_norm))
+        if batchnorm:
+            layers.append(nn.BatchNorm1d(b, eps=BN_EPS, momentum=BN_MOMENTUM))
+        layers.append(nn.LeakyReLU(SLOPE))
         if dropout:
             layers.append(nn.Dropout(dropout))
     return layers
@@ -32,14 +37,15 @@ def _mlp(sizes: list[int], spectral_norm: bool = False, dropout: float = 0.0) ->
 class MLPGenerator(nn.Module):
     """z (N, latent_dim) -> x (N, out_dim); tanh output unless out_activation=None.
 
-    Default: the fully connected MNIST generator 100-128-256-512-1024-784.
+    Default: the fully connected MNIST generator 100-128-256-512-1024-784;
+    batchnorm=True puts BatchNorm after every hidden layer, as the DCGAN's G has.
     """
 
     def __init__(self, latent_dim=100, hidden=(128, 256, 512, 1024), out_dim=784,
-                 out_activation="tanh"):
+                 out_activation="tanh", batchnorm=False):
         super().__init__()
         self.latent_dim = latent_dim
-        layers = _mlp([latent_dim, *hidden]) + [nn.Linear(hidden[-1], out_dim)]
+        layers = _mlp([latent_dim, *hidden], batchnorm=batchnorm) + [nn.Linear(hidden[-1], out_dim)]
         if out_activation == "tanh":
             layers.append(nn.Tanh())
         self.net = nn.Sequential(*layers)

@@ -87,6 +87,14 @@ def test_book_is_built():
 
 
 @pytest.mark.parametrize("page", PAGES)
+def test_markdown_tables_render_as_tables(page):
+    """A table's source text, such as evaluate's report stored as text/markdown, never
+    shows on a page: it renders as an HTML table."""
+    text = _page(page)
+    assert "| metric |" not in text and "|---" not in text, f"{page} shows a Markdown table as text"
+
+
+@pytest.mark.parametrize("page", PAGES)
 def test_page_loads_nothing_from_the_internet(page):
     """Scripts and stylesheets are the site's own; pages with math use its MathJax."""
     text = _page(page)

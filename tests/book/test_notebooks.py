@@ -9,6 +9,8 @@
 - stored outputs: every code cell ran, in order; a line from run_summary says
   what produced them; at least a third of the code cells with output are
   compared strictly by nbval (not tagged nbval-ignore-output / nbval-skip);
+- output hygiene: no stored progress-bar lines, no GIF over MAX_GIF_BYTES, no
+  printed network with a zero-rate dropout layer;
 - every notebook is in _toc.yml (by its .ipynb name).
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ import jupytext
 import pytest
 import yaml
 
+from ganbook.book.outputs import progress_lines
 from ganbook.book.project import PIP_INSTALL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,6 +31,7 @@ NOTEBOOKS = sorted((ROOT / "book").rglob("*.ipynb"))
 NOTEBOOKS = [p for p in NOTEBOOKS if ".ipynb_checkpoints" not in p.parts]
 FRAMEWORK_IMPORTS = {"torch": "ganbook.torch", "tf": "ganbook.tf"}
 IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip", "raises-exception"}
+MAX_GIF_BYTES = 210_000  # about 200 KB: the book's pages and the notebook files stay light
 
 
 def _id(path: Path) -> str:
@@ -124,6 +128,24 @@ def test_a_third_of_outputs_are_compared_strictly(path):
     strict = [c for c in with_output if not IGNORE_TAGS & set(c["metadata"].get("tags", []))]
     assert 3 * len(strict) >= len(with_output), \
         f"{_id(path)}: only {len(strict)} of {len(with_output)} cells with output are compared"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_id)
+def test_stored_outputs_are_clean(path):
+    """No progress bars (run notebooks with scripts/execute_notebook.py), small GIFs, and
+    no zero-rate dropout layers in printed networks."""
+    import base64
+
+    nb = _load(path)
+    assert progress_lines(nb) == 0, f"{_id(path)} stores progress bars: run scripts/execute_notebook.py"
+    for cell in _code(nb):
+        for out in cell["outputs"]:
+            gif = out.get("data", {}).get("image/gif")
+            if gif:
+                size = len(base64.b64decode("".join(gif)))
+                assert size <= MAX_GIF_BYTES, f"{_id(path)} stores a {size:,}-byte GIF (max_frames=...)"
+            text = "".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", ""))
+            assert not re.search(r"Dropout\((p=|rate=)?0\.0\b", text), f"{_id(path)} prints a zero-rate dropout"
 
 
 def test_every_notebook_is_in_the_toc():

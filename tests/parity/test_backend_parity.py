@@ -129,6 +129,7 @@ CONFIGS = [
     dict(model="dcgan", dataset="mnist", pack=2),
     dict(model=MLPOptions(spectral_norm=True, dropout=0.3), dataset="mnist"),
     dict(model=MLPOptions(g_hidden=(64, 32), d_hidden=(48,)), dataset="mnist", pack=2),
+    dict(model=MLPOptions(g_batchnorm=True), dataset="mnist"),
     dict(model=DCGANOptions(spectral_norm=True), dataset="mnist"),
     dict(model=DCGANOptions(widths=(128, 256), dropout=0.0), dataset="mnist"),
     dict(model=DCGANOptions(dense=256, spectral_norm=True), dataset="mnist"),
@@ -157,6 +158,19 @@ def test_same_parameter_counts(kw):
         counts.append((gb.count_params(G), gb.count_params(D)))
     assert counts[0] == counts[1]
     assert min(counts[0]) > 0
+
+
+def test_mlp_generator_batchnorm_after_every_hidden_layer():
+    """g_batchnorm: one BatchNorm after each hidden layer of G (scale 1, shift 0 at the start),
+    none in D; the same layers in both backends."""
+    config = TrainConfig(model=MLPOptions(g_batchnorm=True))
+    (G_t, D_t), (G_f, D_f) = gt.build_models(config), gf.build_models(config)
+    torch_layers = [name for name, _ in gt.layer_shapes(G_t, np.zeros((2, 100), np.float32))]
+    tf_layers = [name for name, _ in gf.layer_shapes(G_f, np.zeros((2, 100), np.float32))]
+    assert torch_layers.count("BatchNorm1d") == tf_layers.count("BatchNormalization") == 4
+    assert "BatchNorm1d" not in [name for name, _ in gt.layer_shapes(D_t, np.zeros((2, 784), np.float32))]
+    bn = [layer for layer in G_f.net.layers if type(layer).__name__ == "BatchNormalization"]
+    assert all(np.all(layer.gamma.numpy() == 1.0) for layer in bn)
 
 
 def test_configs_cover_every_model_and_network_pair():

@@ -1,0 +1,80 @@
+"""One MNIST recipe over several seeds: the final scores of each run, beside the real-data reference.
+
+    python experiments/mnist_seeds.py --framework tf --seeds 0,1,2 --steps 30000 \
+        --set model=mlp g_batchnorm=True batch_size=128 lr_g=2e-4 lr_d=2e-4 ema=0.999 \
+        --out experiments/results/mnist_mlp-tf.json
+
+Each seed trains a fresh GAN (TrainConfig defaults changed with --set, as in
+mnist_quality.py: TrainConfig fields, the model, and the model's options) on the
+60,000 training digits and scores --n-eval samples of the generator it samples
+from (the weight average with --set ema=...) with `ganbook.evaluate`. A run
+"fails" when its generator misses a class or scores below --fail-below. The
+JSON file (rewritten atomically after every seed) holds every run's metrics
+and training time, the real-data reference, the config, the data, the command,
+versions and hardware; `benchmarks/report.py` renders it for the book.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+import ganbook
+from ganbook import evaluate, provenance
+from ganbook.data import scale
+from ganbook.data.registry import training_digits
+from mnist_quality import METRICS, make_config, parse_set, scores, set_threads  # same folder
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--framework", choices=("torch", "tf"), required=True)
+    p.add_argument("--seeds", default="0,1,2", help="comma-separated, e.g. 0,1,2")
+    p.add_argument("--steps", type=int, required=True)
+    p.add_argument("--n-eval", type=int, default=10_000)
+    p.add_argument("--fail-below", type=float, default=5.0,
+                   help="classifier score under which a run counts as failed")
+    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
+                   help="TrainConfig fields, the model and its options")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--out", required=True)
+    args = p.parse_args(argv)
+    args.seeds = [int(s) for s in args.seeds.split(",") if s]
+    if not args.seeds or args.steps < 1 or args.n_eval < 1:
+        p.error("give at least one seed, and positive --steps and --n-eval")
+    return args
+
+
+def one_seed(gb, settings: dict, steps: int, seed: int, x, n_eval: int, framework: str):
+    """Train one run of the recipe with `seed`; returns (its metrics and time, the report)."""
+    config = make_config({**settings, "seed": seed}, steps)
+    trainer = gb.Trainer(config)
+    start = time.perf_counter()
+    trainer.fit(x.reshape((len(x), -1)) if config.model.flat else x)
+    train_s = time.perf_counter() - start
+    report = evaluate(trainer.averaged_generator(), n=n_eval, framework=framework)
+    return {"seed": seed, "train_s": round(train_s, 1), **scores(report)}, report, config
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    gb = ganbook.backend(args.framework)
+    set_threads(args.framework, args.threads)
+    settings = parse_set(args.set)
+    images, _, data = training_digits()
+    x = scale(images)[..., None]
+    runs = []
+    for seed in args.seeds:
+        run, report, config = one_seed(gb, settings, args.steps, seed, x, args.n_eval, args.framework)
+        run["failed"] = run["classes"] < 10 or run["classifier_score"][0] < args.fail_below
+        runs.append(run)
+        print(f"seed {seed}: score {run['classifier_score'][0]:.3f}  FD {run['fd']:.3g}  "
+              f"recall {run['recall']:.3f}  classes {run['classes']}  ({run['train_s']:.0f} s)", flush=True)
+        provenance.write_json_atomic(args.out, {
+            **provenance.record(), "complete": seed == args.seeds[-1], "framework": args.framework,
+            "threads": args.threads, "data": data, "n_eval": args.n_eval, "fail_below": args.fail_below,
+            "reference": report.note(), "config": {**config.to_dict(), "seed": None},
+            "real_reference": {key: report["real"][key] for key in METRICS}, "runs": runs})
+
+
+if __name__ == "__main__":
+    main()

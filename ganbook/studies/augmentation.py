@@ -2,7 +2,7 @@
 
 Few labelled digits per class; a conditional GAN trained on them alone; two
 classifiers trained from scratch for the same number of steps, on the real
-digits and on the real plus generated ones; both scored on held-out digits.
+digits and on the real plus generated ones; both scored on test digits.
 `experiments/augmentation.py` repeats `one_seed` over seeds.
 """
 from __future__ import annotations
@@ -43,7 +43,7 @@ def one_seed(gb, images, labels, test_x, test_y, seed: int, per_class: int = 20,
     """One repetition of the study with backend gb (ganbook.torch or ganbook.tf).
 
     images, labels: the pool the labelled digits are drawn from (uint8, int);
-    test_x (N, 28, 28, 1) in [-1, 1], test_y: held-out digits. Returns the held-out
+    test_x (N, 28, 28, 1) in [-1, 1], test_y: test digits. Returns the test
     accuracies ("real_only", "augmented"), the generated digits' label fidelity (the
     book's evaluator's accuracy on them), the generated digits, and timings.
     """

@@ -165,6 +165,62 @@ def mnist_seeds_table(record: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _cell_text(cell) -> str:
+    source = cell["source"]
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _output_text(output) -> str:
+    text = output.get("text") or output.get("data", {}).get("text/plain", "")
+    return "".join(text) if isinstance(text, list) else text
+
+
+def stored_run(path: Path) -> dict:
+    """What a chapter 4 notebook's stored outputs say about its run: the summary line
+    (data, steps, device, time) and evaluate's report, {label: (model cell, reference cell)}."""
+    nb = json.loads(path.read_text())
+    run = {"summary": None, "rows": {}}
+    for cell in (c for c in nb["cells"] if c["cell_type"] == "code"):
+        source = _cell_text(cell)
+        for output in cell.get("outputs", []):
+            text = _output_text(output)
+            if "run_summary(" in source and " steps, " in text:
+                run["summary"] = text.strip().splitlines()[-1]
+            if "report = evaluate(" in source and "| metric" in text:
+                for line in text.splitlines()[2:]:
+                    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                    if len(cells) == 4:
+                        run["rows"][cells[0]] = (cells[1], cells[2])
+    if run["summary"] is None or not run["rows"]:
+        raise ValueError(f"{path}: no stored run summary or evaluate report; run the notebook")
+    return run
+
+
+NOTEBOOK_ROWS = ("classifier score", "Frechet distance", "precision", "recall", "classes covered",
+                 "reverse KL of classes")
+
+
+def notebook_results_table(folder: Path) -> str:
+    """The four chapter 4 notebooks' stored runs scored side by side, beside the real-data
+    reference, with each run's summary line as its provenance."""
+    names = {("mlp", "torch"): "fully connected, PyTorch", ("mlp", "tf"): "fully connected, TensorFlow",
+             ("dcgan", "torch"): "DCGAN, PyTorch", ("dcgan", "tf"): "DCGAN, TensorFlow"}
+    runs = {key: stored_run(folder / key[0] / f"{key[1]}.ipynb") for key in names}
+    lines = ["| generator | " + " | ".join(NOTEBOOK_ROWS) + " |", "| --- |" + " ---: |" * len(NOTEBOOK_ROWS)]
+    for key, run in runs.items():
+        lines.append(f"| {names[key]} | " + " | ".join(run["rows"][r][0] for r in NOTEBOOK_ROWS) + " |")
+    first = next(iter(runs.values()))
+    lines.append("| real-data reference | " + " | ".join(first["rows"][r][1] for r in NOTEBOOK_ROWS) + " |")
+    samples = first["rows"]["samples"][0]
+    lines += ["", f"Each notebook's stored default run, {samples} samples from its generator (the weight "
+                  "average) scored by `ganbook.evaluate` against 10,000 training digits; the real-data "
+                  f"reference is {samples} test digits scored the same way (in PyTorch). Runs: "
+                  + "; ".join(f"{names[k]}: {run['summary']}" for k, run in runs.items())
+                  + ". Measured by the notebooks themselves. Command: `python scripts/execute_notebook.py "
+                  "book/04_mnist/mlp/torch.ipynb` (and likewise for the other three).")
+    return "\n".join(lines) + "\n"
+
+
 def _recorded_options(cfg: dict) -> dict:
     """The model's options as a result file wrote them, named and ordered as there: files
     of an older ganbook hold them as `model_kwargs` (with names such as d_dense, today's
@@ -239,6 +295,7 @@ TABLES = {
                                                               mode_coverage_table),
     ROOT / "experiments" / "results" / "mode_coverage-tf.json": (BOOK / "06_challenges" / "mode_coverage_table_tf.md",
                                                                  mode_coverage_table_other_backend),
+    BOOK / "04_mnist": (BOOK / "04_mnist" / "notebook_results.md", notebook_results_table),
     ROOT / "experiments" / "results" / "augmentation-torch.json": (BOOK / "05_applications" / "augmentation_table.md",
                                                                    augmentation_table),
     ROOT / "experiments" / "results" / "superres-torch.json": (BOOK / "05_applications" / "superres_table.md",
@@ -247,8 +304,8 @@ TABLES = {
 
 
 def _load(source: Path):
-    """A result file's record."""
-    return json.loads(source.read_text())
+    """A result file's record; a folder (chapter 4's notebooks) is passed as it is."""
+    return source if source.is_dir() else json.loads(source.read_text())
 
 
 def render() -> dict[Path, str]:

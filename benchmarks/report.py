@@ -217,7 +217,7 @@ def notebook_results_table(folder: Path) -> str:
                   f"reference is {samples} test digits scored the same way (in PyTorch). Runs: "
                   + "; ".join(f"{names[k]}: {run['summary']}" for k, run in runs.items())
                   + ". Measured by the notebooks themselves. Command: `python scripts/execute_notebook.py "
-                  "book/04_mnist/mlp/torch.ipynb` (and likewise for the other three).")
+                  "book/04_mnist/mlp/torch.ipynb` (and likewise for the other three)."]
     return "\n".join(lines) + "\n"
 
 

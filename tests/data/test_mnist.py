@@ -53,17 +53,6 @@ def test_uncompressed_files_read_as_the_gzipped_ones(data_root, tmp_path):
     assert np.array_equal(images, gz_images) and np.array_equal(labels, gz_labels)
 
 
-def test_corrupted_uncompressed_file_is_checked_against_its_own_form(data_root, tmp_path):
-    uncompressed_test_split(data_root, tmp_path)
-    bad = tmp_path / "t10k-images-idx3-ubyte"
-    raw = bytearray(bad.read_bytes())
-    raw[5000] ^= 0xFF
-    bad.write_bytes(bytes(raw))
-    with pytest.raises(ChecksumError, match=rf"{bad} is corrupted or truncated: MD5 [0-9a-f]{{32}}, "
-                       r"expected 2646ac647ad5339dbf082846283269ea for the uncompressed form"):
-        load_mnist("test", root=tmp_path)
-
-
 def test_a_good_copy_in_either_form_is_used_beside_a_bad_one(data_root, tmp_path):
     uncompressed_test_split(data_root, tmp_path)
     for name in TEST_FILES:
@@ -101,15 +90,23 @@ def test_missing_split_offline(data_root, tmp_path, split):
     assert "pass root=DIR (or set GANBOOK_DATA=DIR)" in msg
 
 
-def test_corrupted_local_file_is_named(data_root, tmp_path):
+def _gzipped_test_split(data_root, folder):
     for name in TEST_FILES:
-        shutil.copy(data_root / "mnist" / name, tmp_path / name)
-    bad = tmp_path / TEST_FILES[0]
+        shutil.copy(data_root / "mnist" / name, folder / name)
+
+
+@pytest.mark.parametrize("copy, name, md5, form", [
+    (_gzipped_test_split, TEST_FILES[0], "9fb629c4189551a2d022fa330f9573f3", "gzipped"),
+    (uncompressed_test_split, "t10k-images-idx3-ubyte", "2646ac647ad5339dbf082846283269ea", "uncompressed"),
+])
+def test_a_corrupted_file_is_named_and_checked_against_its_own_form(data_root, tmp_path, copy, name, md5, form):
+    copy(data_root, tmp_path)
+    bad = tmp_path / name
     raw = bytearray(bad.read_bytes())
     raw[1000] ^= 0xFF
     bad.write_bytes(bytes(raw))
     with pytest.raises(ChecksumError, match=rf"{bad} is corrupted or truncated: MD5 [0-9a-f]{{32}}, "
-                       r"expected 9fb629c4189551a2d022fa330f9573f3 for the gzipped form"):
+                       rf"expected {md5} for the {form} form"):
         load_mnist("test", root=tmp_path)
 
 

@@ -165,35 +165,15 @@ def mnist_seeds_table(record: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell_text(cell) -> str:
-    source = cell["source"]
-    return "".join(source) if isinstance(source, list) else source
-
-
-def _output_text(output) -> str:
-    text = output.get("text") or output.get("data", {}).get("text/plain", "")
-    return "".join(text) if isinstance(text, list) else text
-
-
 def stored_run(path: Path) -> dict:
-    """What a chapter 4 notebook's stored outputs say about its run: the summary line
-    (data, steps, device, time) and evaluate's report, {label: (model cell, reference cell)}."""
-    nb = json.loads(path.read_text())
-    run = {"summary": None, "rows": {}}
-    for cell in (c for c in nb["cells"] if c["cell_type"] == "code"):
-        source = _cell_text(cell)
-        for output in cell.get("outputs", []):
-            text = _output_text(output)
-            if "run_summary(" in source and " steps, " in text:
-                run["summary"] = text.strip().splitlines()[-1]
-            if "report = evaluate(" in source and "| metric" in text:
-                for line in text.splitlines()[2:]:
-                    cells = [c.strip() for c in line.strip().strip("|").split("|")]
-                    if len(cells) == 4:
-                        run["rows"][cells[0]] = (cells[1], cells[2])
-    if run["summary"] is None or not run["rows"]:
-        raise ValueError(f"{path}: no stored run summary or evaluate report; run the notebook")
-    return run
+    """A chapter 4 notebook's results file (ganbook.book.notebook.save_results): its
+    summary line and evaluate's report as {label: (model cell, reference cell)}."""
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run the notebook's default run "
+                                "(python scripts/execute_notebook.py <notebook>), which writes it")
+    saved = json.loads(path.read_text())
+    return {"summary": saved["summary"], "rows": {label: (model, real) for label, model, real, _
+                                                  in saved["report"]["rows"]}}
 
 
 NOTEBOOK_ROWS = ("classifier score", "Frechet distance", "precision", "recall", "classes covered",
@@ -205,7 +185,7 @@ def notebook_results_table(folder: Path) -> str:
     reference, with each run's summary line as its provenance."""
     names = {("mlp", "torch"): "fully connected, PyTorch", ("mlp", "tf"): "fully connected, TensorFlow",
              ("dcgan", "torch"): "DCGAN, PyTorch", ("dcgan", "tf"): "DCGAN, TensorFlow"}
-    runs = {key: stored_run(folder / key[0] / f"{key[1]}.ipynb") for key in names}
+    runs = {key: stored_run(folder / key[0] / "results" / f"{key[1]}.json") for key in names}
     lines = ["| generator | " + " | ".join(NOTEBOOK_ROWS) + " |", "| --- |" + " ---: |" * len(NOTEBOOK_ROWS)]
     for key, run in runs.items():
         lines.append(f"| {names[key]} | " + " | ".join(run["rows"][r][0] for r in NOTEBOOK_ROWS) + " |")

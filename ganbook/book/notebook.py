@@ -18,7 +18,10 @@ import json
 import os
 import platform
 import time
+from pathlib import Path
 from types import SimpleNamespace
+
+from ganbook.book import provenance
 
 QUICK_ENV = "GANBOOK_QUICK"
 DATA_ENV = "GANBOOK_DATA"
@@ -116,3 +119,21 @@ def run_summary(data: str, steps: int, device: str, seconds: float) -> str:
 def check(claim: str, ok: bool) -> None:
     """Print one verdict line: '✓ claim' or '✗ FAILED: claim'."""
     print(("✓ " if ok else "✗ FAILED: ") + claim)
+
+
+def save_results(path, report, summary: str, settings: dict) -> Path | None:
+    """Write a default run's results to `path` as JSON, atomically, and return the path.
+
+    The file holds the run's summary line (data, steps, device, time), `report`
+    (a `ganbook.evaluate` Report) as its table's cells and note, the training
+    `settings` (e.g. `TrainConfig.to_dict()`), the date, and the versions and
+    machine that produced it. Quick runs and runs changed by GANBOOK_PARAMS write
+    nothing and return None, so a stored results file always holds the default run.
+    """
+    if quick_mode() or overrides():
+        return None
+    payload = {"summary": summary,
+               "report": {"head": list(report.HEAD), "rows": report.rows(), "note": report.note()},
+               "settings": settings, "date": time.strftime("%Y-%m-%d"),
+               "versions": provenance.versions(), "hardware": provenance.hardware()}
+    return provenance.write_json_atomic(path, payload)

@@ -6,6 +6,7 @@ return logits (N, 1); conditional models take integer labels (N,) as well.
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import layers
 
 from ganbook.latent import cycling_labels
@@ -18,17 +19,20 @@ TORCH_LIKE = "torch_like"
 
 
 def _init(name):
-    if name == "dcgan":
-        return keras.initializers.RandomNormal(0.0, 0.02)
-    return keras.initializers.VarianceScaling(1.0 / 3.0, "fan_in", "uniform")
+    """The DCGAN paper's weight initialiser, N(0, 0.02) ("dcgan")."""
+    if name != "dcgan":
+        raise ValueError(f"unknown initialiser {name!r}")
+    return keras.initializers.RandomNormal(0.0, 0.02)
 
 
 def _dense(units, fan_in: int, init=TORCH_LIKE, **kwargs):
     """Dense(units) on fan_in inputs, initialised as PyTorch's Linear(fan_in, units) (TORCH_LIKE:
     weights and bias U(+-1/sqrt(fan_in))) or as the DCGAN paper's ("dcgan": N(0, 0.02), bias 0)."""
+    if init != TORCH_LIKE:
+        return layers.Dense(units, kernel_initializer=_init(init), bias_initializer="zeros", **kwargs)
     bound = fan_in ** -0.5
-    bias = keras.initializers.RandomUniform(-bound, bound) if init == TORCH_LIKE else "zeros"
-    return layers.Dense(units, kernel_initializer=_init(init), bias_initializer=bias, **kwargs)
+    return layers.Dense(units, kernel_initializer=keras.initializers.RandomUniform(-bound, bound),
+                        bias_initializer=keras.initializers.RandomUniform(-bound, bound), **kwargs)
 
 
 def _maybe_sn(layer, on: bool):
@@ -315,6 +319,31 @@ def layer_shapes(model: keras.Model, x) -> list[tuple[str, tuple]]:
         x = layer(x, training=False)
         shapes.append((type(layer).__name__, tuple(x.shape)))
     return shapes
+
+
+def _settings(model: keras.Model) -> list[tuple]:
+    """Each innermost layer's type and Keras configuration (sizes, initialisers, epsilon,
+    momentum, ...), less its name."""
+    return [(type(layer).__name__, {k: v for k, v in layer.get_config().items() if k != "name"})
+            for layer in _leaves(model) if not getattr(layer, "layers", None)]
+
+
+def same_network(mine: keras.Model, theirs: keras.Model, x) -> bool:
+    """True if `mine` is the network `theirs`: the same layers with the same settings,
+    the same parameter count, and bit-equal outputs on batch `x` in inference mode once
+    theirs's weights are copied into mine; False as well if they do not fit (another
+    number or shape of weights).
+
+    Keeps a network written out on a page and the package's builder from drifting
+    apart. Overwrites mine's weights; both must have been built (called once).
+    """
+    try:
+        mine.set_weights(theirs.get_weights())
+    except ValueError:  # another number or shape of weights
+        return False
+    same_output = np.array_equal(keras.ops.convert_to_numpy(mine(x, training=False)),
+                                 keras.ops.convert_to_numpy(theirs(x, training=False)))
+    return _settings(mine) == _settings(theirs) and count_params(mine) == count_params(theirs) and same_output
 
 
 class PackedDiscriminator(keras.Model):

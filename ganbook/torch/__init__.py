@@ -10,7 +10,7 @@ from ganbook.torch.models import (ConditionalDCGANDiscriminator, ConditionalDCGA
                                   ConditionalDiscriminator, ConditionalGenerator,
                                   DCGANDiscriminator, DCGANGenerator, MLPDiscriminator,
                                   MLPGenerator, PackedDiscriminator, build_models, count_params, dcgan_init, layer_shapes,
-                                  toy_discriminator, toy_generator)
+                                  same_network, toy_discriminator, toy_generator)
 from ganbook.torch.sampling import recalibrate_batchnorm, sample, to_native, to_shared
 from ganbook.torch.superres import SRGenerator, superresolve, train_superres
 from ganbook.torch.trainer import Trainer
@@ -23,7 +23,7 @@ __all__ = [
     "FourierCritic", "critic_logits", "fit_critic", "rejection_sample",
     "FRAMEWORK", "MLPDiscriminator", "MLPGenerator", "MnistClassifier", "PackedDiscriminator", "SRGenerator", "TrainConfig",
     "Trainer", "TrainingDivergedError", "build_models", "classify", "count_params", "dcgan_init",
-    "describe_device", "fit_classifier", "layer_shapes", "load_classifier", "load_generator", "losses", "pick_device", "recalibrate_batchnorm", "sample",
+    "describe_device", "fit_classifier", "layer_shapes", "load_classifier", "load_generator", "losses", "pick_device", "recalibrate_batchnorm", "same_network", "sample",
     "superresolve", "to_native", "to_shared", "train_superres",
     "toy_discriminator", "toy_generator",
 ]

@@ -283,6 +283,29 @@ def layer_shapes(model: nn.Module, x) -> list[tuple[str, tuple]]:
     return shapes
 
 
+def _settings(model: nn.Module) -> list[str]:
+    """Each innermost module's repr (its type and settings: sizes, slope, eps, momentum)."""
+    return [repr(m) for m in model.modules() if not list(m.children())]
+
+
+@torch.no_grad()
+def same_network(mine: nn.Module, theirs: nn.Module, x) -> bool:
+    """True if `mine` is the network `theirs`: the same layers with the same settings,
+    the same parameter count, and bit-equal outputs on batch `x` once theirs's weights
+    are loaded into mine; False as well if they do not fit (other names or shapes).
+
+    Keeps a network written out on a page and the package's builder from drifting
+    apart. Overwrites mine's weights; both run in eval mode and are left as they were.
+    """
+    try:
+        mine.load_state_dict(theirs.state_dict())
+    except RuntimeError:  # missing, unexpected or differently shaped weights
+        return False
+    with evaluating(mine), evaluating(theirs):
+        same_output = torch.equal(mine(torch.as_tensor(x)), theirs(torch.as_tensor(x)))
+    return _settings(mine) == _settings(theirs) and count_params(mine) == count_params(theirs) and same_output
+
+
 class PackedDiscriminator(nn.Module):
     """PacGAN (Lin et al., 2018): D scores groups of `pack` samples.
 

@@ -9,7 +9,8 @@ from ganbook.data.mnist import load_mnist
 from ganbook.data import MnistNotFoundError
 from ganbook.data import mnist as mnist_mod
 from ganbook.data.registry import training_digits
-from ganbook.book.notebook import parameters, run_summary
+from ganbook.book.notebook import parameters, run_summary, save_results
+from ganbook.eval.evaluation import Report
 
 FULL = {"steps": 1000, "batch_size": 256}
 
@@ -36,6 +37,28 @@ def test_run_summary_names_the_mode_and_the_overrides(clean_env):
     clean_env.setenv("GANBOOK_PARAMS", '{"steps": 3000}')
     line = run_summary("ring", 3000, "cpu", 12.34)
     assert line.startswith("ring, 3000 steps, cpu, 12.3 s, full run with GANBOOK_PARAMS={\"steps\": 3000}")
+
+
+def _report():
+    model = {"classifier_score": (9.1, 0.1), "fd": 20.0, "classes": 10, "n": 100}
+    real = {"classifier_score": (9.8, 0.04), "fd": 6.0, "classes": 10, "accuracy": 0.99}
+    return Report(model=model, real=real, n=100, n_reference=10000, n_real=100, seed=0, k=5,
+                  framework="torch", source="test")
+
+
+def test_save_results_writes_the_default_run_only(clean_env, tmp_path):
+    path = tmp_path / "results" / "torch.json"
+    assert save_results(path, _report(), "mnist, 5 steps", {"steps": 5}) == path
+    saved = json.loads(path.read_text())
+    assert saved["summary"] == "mnist, 5 steps" and saved["settings"] == {"steps": 5}
+    assert ["classifier score", "9.100 +- 0.100", "9.800 +- 0.040", "higher"] in saved["report"]["rows"]
+    assert "python" in saved["versions"] and "100 test digits" in saved["report"]["note"]
+    path.unlink()
+    clean_env.setenv("GANBOOK_PARAMS", '{"steps": 3000}')
+    assert save_results(path, _report(), "x", {}) is None
+    clean_env.delenv("GANBOOK_PARAMS")
+    clean_env.setenv("GANBOOK_QUICK", "1")
+    assert save_results(path, _report(), "x", {}) is None and not path.exists()
 
 
 @pytest.mark.parametrize("quick, params, match", [

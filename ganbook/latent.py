@@ -91,3 +91,18 @@ def standing_codes(G, n: int, seed: int = 0, latent_dim: int | None = None) -> t
     if not isinstance(n, (int, np.integer)) or n < 2:
         raise ValueError(f"n must be an integer >= 2 (BatchNorm needs a batch), got {n!r}")
     return noise(n, latent_dim or latent_dim_of(G), seed), cycling_labels(G, n)
+
+
+def class_cdf(frequencies, n_classes: int) -> np.ndarray:
+    """The cumulative shares (n_classes,) of `frequencies` (how often to draw each class,
+    any positive scale), ending at exactly 1: a uniform u picks the first class whose
+    cumulative share exceeds u (MarginalGenerator in each backend)."""
+    p = np.asarray(frequencies, dtype=np.float64)
+    if p.shape != (n_classes,):
+        raise ValueError(f"frequencies must have one entry per class of G, shape ({n_classes},); "
+                         f"got shape {p.shape}")
+    if not np.isfinite(p).all() or (p < 0).any() or p.sum() <= 0:
+        raise ValueError("frequencies must be finite, non-negative and not all zero")
+    cdf = np.cumsum(p / p.sum())
+    cdf[-1] = 1.0
+    return cdf

@@ -8,7 +8,7 @@ from ganbook.tf.classifier import MnistClassifier, classify, fit_classifier, loa
 from ganbook.tf.device import describe_device, pick_device
 from ganbook.tf.models import (ConditionalDCGANDiscriminator, ConditionalDCGANGenerator,
                                ConditionalDiscriminator, ConditionalGenerator,
-                               DCGANDiscriminator, DCGANGenerator, MLPDiscriminator,
+                               DCGANDiscriminator, DCGANGenerator, MarginalGenerator, MLPDiscriminator,
                                MLPGenerator, PackedDiscriminator, build_models, count_params, dcgan_init, layer_shapes,
                                same_network, toy_discriminator, toy_generator)
 from ganbook.tf.sampling import recalibrate_batchnorm, sample, to_native, to_shared
@@ -21,7 +21,7 @@ __all__ = [
     "ConditionalDCGANDiscriminator", "ConditionalDCGANGenerator",
     "ConditionalDiscriminator", "ConditionalGenerator", "DCGANDiscriminator", "DCGANGenerator",
     "FourierCritic", "critic_logits", "fit_critic", "rejection_sample",
-    "FRAMEWORK", "MLPDiscriminator", "MLPGenerator", "MnistClassifier", "PackedDiscriminator", "SRGenerator", "TrainConfig",
+    "FRAMEWORK", "MarginalGenerator", "MLPDiscriminator", "MLPGenerator", "MnistClassifier", "PackedDiscriminator", "SRGenerator", "TrainConfig",
     "Trainer", "TrainingDivergedError", "build_models", "classify", "count_params", "dcgan_init",
     "describe_device", "fit_classifier", "layer_shapes", "load_classifier", "load_generator", "losses", "pick_device", "recalibrate_batchnorm", "same_network", "sample",
     "superresolve", "to_native", "to_shared", "train_superres",

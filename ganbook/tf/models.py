@@ -9,9 +9,10 @@ import keras
 import numpy as np
 from keras import layers
 
-from ganbook.latent import cycling_labels
+from ganbook.latent import class_cdf, cycling_labels
 from ganbook.nets.constants import BN_EPS, EMBED_STD, SLOPE, check_image_size
 from ganbook.nets.options import build_networks
+from ganbook.nets.protocol import latent_dim_of, n_classes_of
 
 BN_MOMENTUM = 0.9  # Keras convention; the same average as PyTorch's momentum 0.1
 # PyTorch's default Linear weight init, U(-1/sqrt(fan_in), 1/sqrt(fan_in)), so both backends start alike.
@@ -270,6 +271,27 @@ class ConditionalDCGANDiscriminator(_ProjectionDiscriminator):
 
     def __init__(self, n_classes=10, **dcgan_kwargs):
         super().__init__(n_classes, DCGANDiscriminator(**dcgan_kwargs))
+
+
+class MarginalGenerator(keras.Model):
+    """An unconditional generator made of a conditional one, `G`: each sample's class
+    is drawn with `frequencies` (k,), so samples follow the marginal sum_c p(c) p(x | c).
+
+    z (N, 1 + G.latent_dim) -> G(z[:, 1:], c) (G's output, e.g. images (N, H, W, C)):
+    the normal CDF of z[:, 0] is a uniform number, which picks class c through the
+    frequencies' cumulative sum. It has no n_classes, so sample and evaluate treat it
+    as unconditional; its latent_dim is G's plus one.
+    """
+
+    def __init__(self, G: keras.Model, frequencies):
+        super().__init__()
+        self.G, self.latent_dim = G, latent_dim_of(G) + 1
+        self.cdf = np.asarray(class_cdf(frequencies, n_classes_of(G)), np.float32)
+
+    def call(self, z, training=False):
+        u = 0.5 * (1.0 + keras.ops.erf(z[:, 0] / np.sqrt(2.0)))
+        c = keras.ops.minimum(keras.ops.searchsorted(self.cdf, u, side="right"), len(self.cdf) - 1)
+        return self.G(z[:, 1:], c, training=training)
 
 
 def dcgan_init(model: keras.Model) -> keras.Model:

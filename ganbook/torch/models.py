@@ -9,8 +9,10 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm as _sn
 
+from ganbook.latent import class_cdf
 from ganbook.nets.constants import BN_EPS, EMBED_STD, SLOPE, check_image_size
 from ganbook.nets.options import build_networks
+from ganbook.nets.protocol import latent_dim_of, n_classes_of
 from ganbook.torch.sampling import evaluating
 
 BN_MOMENTUM = 0.1  # PyTorch convention; Keras momentum 0.9 is the same average
@@ -239,6 +241,27 @@ class ConditionalDCGANDiscriminator(_ProjectionDiscriminator):
 
     def __init__(self, n_classes=10, **dcgan_kwargs):
         super().__init__(n_classes, DCGANDiscriminator(**dcgan_kwargs))
+
+
+class MarginalGenerator(nn.Module):
+    """An unconditional generator made of a conditional one, `G`: each sample's class
+    is drawn with `frequencies` (k,), so samples follow the marginal sum_c p(c) p(x | c).
+
+    z (N, 1 + G.latent_dim) -> G(z[:, 1:], c) (G's output, e.g. images (N, C, H, W)):
+    the normal CDF of z[:, 0] is a uniform number, which picks class c through the
+    frequencies' cumulative sum. It has no n_classes, so sample and evaluate treat it
+    as unconditional; its latent_dim is G's plus one.
+    """
+
+    def __init__(self, G: nn.Module, frequencies):
+        super().__init__()
+        self.G, self.latent_dim = G, latent_dim_of(G) + 1
+        self.register_buffer("cdf", torch.as_tensor(class_cdf(frequencies, n_classes_of(G)), dtype=torch.float32))
+
+    def forward(self, z):
+        u = torch.special.ndtr(z[:, 0]).contiguous()
+        c = torch.searchsorted(self.cdf, u, right=True).clamp_(max=len(self.cdf) - 1)
+        return self.G(z[:, 1:], c)
 
 
 @torch.no_grad()

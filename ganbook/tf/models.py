@@ -352,19 +352,22 @@ def _settings(model: keras.Model) -> list[tuple]:
 
 def same_network(mine: keras.Model, theirs: keras.Model, x) -> bool:
     """True if `mine` is the network `theirs`: the same layers with the same settings,
-    the same parameter count, and bit-equal outputs on batch `x` in inference mode once
-    theirs's weights are copied into mine; False as well if they do not fit (another
-    number or shape of weights).
+    the same parameter count, and bit-equal outputs in inference mode on batch `x` (a
+    tuple of inputs for a network of several, e.g. (z, labels)) once theirs's weights
+    are copied into mine; False as well if they do not fit (another number or shape
+    of weights).
 
     Keeps a network written out on a page and the package's builder from drifting
-    apart. Overwrites mine's weights; both must have been built (called once).
+    apart. Overwrites mine's weights.
     """
+    inputs = x if isinstance(x, tuple) else (x,)
+    mine(*inputs, training=False), theirs(*inputs, training=False)  # Keras builds weights on a first call
     try:
         mine.set_weights(theirs.get_weights())
     except ValueError:  # another number or shape of weights
         return False
-    same_output = np.array_equal(keras.ops.convert_to_numpy(mine(x, training=False)),
-                                 keras.ops.convert_to_numpy(theirs(x, training=False)))
+    same_output = np.array_equal(keras.ops.convert_to_numpy(mine(*inputs, training=False)),
+                                 keras.ops.convert_to_numpy(theirs(*inputs, training=False)))
     return _settings(mine) == _settings(theirs) and count_params(mine) == count_params(theirs) and same_output
 
 

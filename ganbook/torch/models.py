@@ -314,8 +314,9 @@ def _settings(model: nn.Module) -> list[str]:
 @torch.no_grad()
 def same_network(mine: nn.Module, theirs: nn.Module, x) -> bool:
     """True if `mine` is the network `theirs`: the same layers with the same settings,
-    the same parameter count, and bit-equal outputs on batch `x` once theirs's weights
-    are loaded into mine; False as well if they do not fit (other names or shapes).
+    the same parameter count, and bit-equal outputs on batch `x` (a tuple of inputs for
+    a network of several, e.g. (z, labels)) once theirs's weights are loaded into mine;
+    False as well if they do not fit (other names or shapes).
 
     Keeps a network written out on a page and the package's builder from drifting
     apart. Overwrites mine's weights; both run in eval mode and are left as they were.
@@ -324,8 +325,9 @@ def same_network(mine: nn.Module, theirs: nn.Module, x) -> bool:
         mine.load_state_dict(theirs.state_dict())
     except RuntimeError:  # missing, unexpected or differently shaped weights
         return False
+    inputs = [torch.as_tensor(v) for v in (x if isinstance(x, tuple) else (x,))]
     with evaluating(mine), evaluating(theirs):
-        same_output = torch.equal(mine(torch.as_tensor(x)), theirs(torch.as_tensor(x)))
+        same_output = torch.equal(mine(*inputs), theirs(*inputs))
     return _settings(mine) == _settings(theirs) and count_params(mine) == count_params(theirs) and same_output
 
 

@@ -26,3 +26,16 @@ def test_same_network_accepts_the_same_build_and_refuses_any_other(fw):
     # No dropout: in torch other weight names; in TF the same weights and the same
     # inference output, but other layers.
     assert not gb.same_network(D_plain, D1, x)
+
+
+@each_backend
+def test_same_network_takes_several_inputs(fw):
+    gb = backend(fw)
+    z = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
+    labels = np.array([0, 1, 2, 1])
+
+    def conditional(hidden):
+        return gb.ConditionalGenerator(latent_dim=3, n_classes=3, hidden=hidden, out_dim=5)
+
+    assert gb.same_network(conditional((8,)), conditional((8,)), (z, labels))
+    assert not gb.same_network(conditional((8,)), conditional((9,)), (z, labels))

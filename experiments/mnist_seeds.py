@@ -11,12 +11,16 @@ from (the weight average with --set ema=...) with `ganbook.evaluate`. A run
 "fails" when its generator misses a class or scores below --fail-below. The
 JSON file (rewritten atomically after every seed) holds every run's metrics
 and training time, the real-data reference, the config, the data, the command,
-versions and hardware; `benchmarks/report.py` renders it for the book.
+versions and hardware; `benchmarks/report.py` renders it for the book. With
+--resume, the seeds already in --out (from the same recipe) are kept, not rerun,
+so a long run that was stopped goes on from the next seed.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import time
+from pathlib import Path
 
 import ganbook
 from ganbook import evaluate, provenance
@@ -37,6 +41,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="TrainConfig fields, the model and its options")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out", required=True)
+    p.add_argument("--resume", action="store_true",
+                   help="keep the seeds already in --out (same recipe) and run only the others")
     args = p.parse_args(argv)
     args.seeds = [int(s) for s in args.seeds.split(",") if s]
     if not args.seeds or args.steps < 1 or args.n_eval < 1:
@@ -55,22 +61,41 @@ def one_seed(gb, settings: dict, steps: int, seed: int, x, n_eval: int, framewor
     return {"seed": seed, "train_s": round(train_s, 1), **scores(report)}, report, config
 
 
+def finished_runs(out: str, config: dict, framework: str, n_eval: int) -> list[dict]:
+    """The runs already in `out` for the same recipe; an error if `out` holds another recipe."""
+    path = Path(out)
+    if not path.exists():
+        return []
+    old = json.loads(path.read_text())
+    same = (old.get("framework"), old.get("n_eval"), old.get("config")) == (framework, n_eval, config)
+    if not same:
+        raise SystemExit(f"--resume: {out} holds runs of another recipe (framework, n_eval or config "
+                         "differ); give another --out, or drop --resume to start afresh")
+    return old["runs"]
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     gb = ganbook.backend(args.framework)
     set_threads(args.framework, args.threads)
     settings = parse_set(args.set)
+    recipe = {**make_config({**settings, "seed": 0}, args.steps).to_dict(), "seed": None}
+    recipe = json.loads(json.dumps(recipe))  # as it reads back from --out
+    runs = finished_runs(args.out, recipe, args.framework, args.n_eval) if args.resume else []
+    done = {run["seed"] for run in runs}
+    if done:
+        print(f"--resume: seeds {sorted(done)} are already in {args.out}", flush=True)
     images, _, data = training_digits()
     x = scale(images)[..., None]
-    runs = []
-    for seed in args.seeds:
+    for seed in [s for s in args.seeds if s not in done]:
         run, report, config = one_seed(gb, settings, args.steps, seed, x, args.n_eval, args.framework)
         run["failed"] = run["classes"] < 10 or run["classifier_score"][0] < args.fail_below
         runs.append(run)
         print(f"seed {seed}: score {run['classifier_score'][0]:.3f}  FD {run['fd']:.3g}  "
               f"recall {run['recall']:.3f}  classes {run['classes']}  ({run['train_s']:.0f} s)", flush=True)
         provenance.write_json_atomic(args.out, {
-            **provenance.record(), "complete": seed == args.seeds[-1], "framework": args.framework,
+            **provenance.record(), "complete": set(args.seeds) <= {r["seed"] for r in runs},
+            "framework": args.framework,
             "threads": args.threads, "data": data, "n_eval": args.n_eval, "fail_below": args.fail_below,
             "reference": report.note(), "config": {**config.to_dict(), "seed": None},
             "real_reference": {key: report["real"][key] for key in METRICS}, "runs": runs})

@@ -276,6 +276,8 @@ TABLES = {
     ROOT / "experiments" / "results" / "mode_coverage-tf.json": (BOOK / "06_challenges" / "mode_coverage_table_tf.md",
                                                                  mode_coverage_table_other_backend),
     BOOK / "04_mnist": (BOOK / "04_mnist" / "notebook_results.md", notebook_results_table),
+    ROOT / "experiments" / "results" / "mnist_cdcgan-torch.json": (BOOK / "04_mnist" / "cdcgan_quality_torch.md",
+                                                                   mnist_quality_table),
     ROOT / "experiments" / "results" / "augmentation-torch.json": (BOOK / "05_applications" / "augmentation_table.md",
                                                                    augmentation_table),
     ROOT / "experiments" / "results" / "superres-torch.json": (BOOK / "05_applications" / "superres_table.md",

@@ -217,7 +217,10 @@ def _config_change(cfg: dict, base: dict) -> str:
     new = upgrade(cfg)
     base = {**TrainConfig().to_dict(), **upgrade(base)}  # fields newer than the baseline's file: defaults
     model, base_model = new["model"], base["model"]
-    changes = [f"model={model['name']}"] if model["name"] != base_model["name"] else []
+    changes = []
+    if model["name"] != base_model["name"]:  # another model: its options against that model's defaults
+        changes.append(f"model={model['name']}")
+        base_model = TrainConfig(model=model["name"]).to_dict()["model"]
     changes += [f"{k}={v}" for k, v in _recorded_options(cfg).items()
                 if model[LEGACY_KEYS.get(k, k)] != base_model.get(LEGACY_KEYS.get(k, k))]
     changes += [f"{k}={new[k]}" for k in sorted(new) if k not in ("model", "steps", "seed", "progress", "log_every")
@@ -278,6 +281,7 @@ TABLES = {
     BOOK / "04_mnist": (BOOK / "04_mnist" / "notebook_results.md", notebook_results_table),
     ROOT / "experiments" / "results" / "mnist_cdcgan-torch.json": (BOOK / "04_mnist" / "cdcgan_quality_torch.md",
                                                                    mnist_quality_table),
+    ROOT / "experiments" / "results" / "mnist_mlp-tf.json": (BOOK / "04_mnist" / "mlp_seeds_tf.md", mnist_seeds_table),
     ROOT / "experiments" / "results" / "augmentation-torch.json": (BOOK / "05_applications" / "augmentation_table.md",
                                                                    augmentation_table),
     ROOT / "experiments" / "results" / "superres-torch.json": (BOOK / "05_applications" / "superres_table.md",

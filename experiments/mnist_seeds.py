@@ -58,7 +58,7 @@ def one_seed(gb, settings: dict, steps: int, seed: int, x, n_eval: int, framewor
     trainer.fit(x.reshape((len(x), -1)) if config.model.flat else x)
     train_s = time.perf_counter() - start
     report = evaluate(trainer.averaged_generator(), n=n_eval, framework=framework)
-    return {"seed": seed, "train_s": round(train_s, 1), **scores(report)}, report, config
+    return {"seed": seed, "train_s": round(train_s, 1), **scores(report)}, report
 
 
 def finished_runs(out: str, config: dict, framework: str, n_eval: int) -> list[dict]:
@@ -79,8 +79,8 @@ def main(argv=None) -> None:
     gb = ganbook.backend(args.framework)
     set_threads(args.framework, args.threads)
     settings = parse_set(args.set)
-    recipe = {**make_config({**settings, "seed": 0}, args.steps).to_dict(), "seed": None}
-    recipe = json.loads(json.dumps(recipe))  # as it reads back from --out
+    # The recipe: every run's config with its seed left out, as --out stores and reads it back.
+    recipe = json.loads(json.dumps({**make_config({**settings, "seed": 0}, args.steps).to_dict(), "seed": None}))
     runs = finished_runs(args.out, recipe, args.framework, args.n_eval) if args.resume else []
     done = {run["seed"] for run in runs}
     if done:
@@ -88,7 +88,7 @@ def main(argv=None) -> None:
     images, _, data = training_digits()
     x = scale(images)[..., None]
     for seed in [s for s in args.seeds if s not in done]:
-        run, report, config = one_seed(gb, settings, args.steps, seed, x, args.n_eval, args.framework)
+        run, report = one_seed(gb, settings, args.steps, seed, x, args.n_eval, args.framework)
         run["failed"] = run["classes"] < 10 or run["classifier_score"][0] < args.fail_below
         runs.append(run)
         print(f"seed {seed}: score {run['classifier_score'][0]:.3f}  FD {run['fd']:.3g}  "
@@ -97,7 +97,7 @@ def main(argv=None) -> None:
             **provenance.record(), "complete": set(args.seeds) <= {r["seed"] for r in runs},
             "framework": args.framework,
             "threads": args.threads, "data": data, "n_eval": args.n_eval, "fail_below": args.fail_below,
-            "reference": report.note(), "config": {**config.to_dict(), "seed": None},
+            "reference": report.note(), "config": recipe,
             "real_reference": {key: report["real"][key] for key in METRICS}, "runs": runs})
 
 

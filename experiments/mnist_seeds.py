@@ -13,7 +13,9 @@ JSON file (rewritten atomically after every seed) holds every run's metrics
 and training time, the real-data reference, the config, the data, the command,
 versions and hardware; `benchmarks/report.py` renders it for the book. With
 --resume, the seeds already in --out (from the same recipe) are kept, not rerun,
-so a long run that was stopped goes on from the next seed.
+so a long run that was stopped goes on from the next seed. Seeds can also run in
+parallel processes, each with its own --out; --merge then adds their runs (same
+recipe only) to --out, and runs whatever seeds are still missing.
 """
 from __future__ import annotations
 
@@ -43,6 +45,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--out", required=True)
     p.add_argument("--resume", action="store_true",
                    help="keep the seeds already in --out (same recipe) and run only the others")
+    p.add_argument("--merge", nargs="*", default=[], metavar="RESULTS.json",
+                   help="add the runs of these results files (same recipe) to --out; implies --resume")
     args = p.parse_args(argv)
     args.seeds = [int(s) for s in args.seeds.split(",") if s]
     if not args.seeds or args.steps < 1 or args.n_eval < 1:
@@ -61,17 +65,25 @@ def one_seed(gb, settings: dict, steps: int, seed: int, x, n_eval: int, framewor
     return {"seed": seed, "train_s": round(train_s, 1), **scores(report)}, report
 
 
-def finished_runs(out: str, config: dict, framework: str, n_eval: int) -> list[dict]:
-    """The runs already in `out` for the same recipe; an error if `out` holds another recipe."""
-    path = Path(out)
-    if not path.exists():
-        return []
-    old = json.loads(path.read_text())
+def read_results(path: str, config: dict, framework: str, n_eval: int) -> dict | None:
+    """The results file at `path` if it holds the same recipe; None if there is none; else an error."""
+    if not Path(path).exists():
+        return None
+    old = json.loads(Path(path).read_text())
     same = (old.get("framework"), old.get("n_eval"), old.get("config")) == (framework, n_eval, config)
     if not same:
-        raise SystemExit(f"--resume: {out} holds runs of another recipe (framework, n_eval or config "
-                         "differ); give another --out, or drop --resume to start afresh")
-    return old["runs"]
+        raise SystemExit(f"{path} holds runs of another recipe (framework, n_eval or config differ); "
+                         "give another --out, or drop --resume and --merge to start afresh")
+    return old
+
+
+def write_results(args, recipe: dict, data: str, runs: list[dict], reference: str, real: dict) -> None:
+    """Rewrite --out atomically with every run so far."""
+    provenance.write_json_atomic(args.out, {
+        **provenance.record(), "complete": set(args.seeds) <= {r["seed"] for r in runs},
+        "framework": args.framework, "threads": args.threads, "data": data, "n_eval": args.n_eval,
+        "fail_below": args.fail_below, "reference": reference, "config": recipe,
+        "real_reference": real, "runs": sorted(runs, key=lambda r: r["seed"])})
 
 
 def main(argv=None) -> None:
@@ -81,11 +93,15 @@ def main(argv=None) -> None:
     settings = parse_set(args.set)
     # The recipe: every run's config with its seed left out, as --out stores and reads it back.
     recipe = json.loads(json.dumps({**make_config({**settings, "seed": 0}, args.steps).to_dict(), "seed": None}))
-    runs = finished_runs(args.out, recipe, args.framework, args.n_eval) if args.resume else []
+    files = [args.out] * (args.resume or bool(args.merge)) + args.merge
+    found = [r for r in (read_results(f, recipe, args.framework, args.n_eval) for f in files) if r]
+    runs = list({run["seed"]: run for old in found for run in old["runs"]}.values())
     done = {run["seed"] for run in runs}
     if done:
-        print(f"--resume: seeds {sorted(done)} are already in {args.out}", flush=True)
+        print(f"seeds {sorted(done)} are already in {', '.join(files)}", flush=True)
     images, _, data = training_digits()
+    if args.merge and found:
+        write_results(args, recipe, data, runs, found[0]["reference"], found[0]["real_reference"])
     x = scale(images)[..., None]
     for seed in [s for s in args.seeds if s not in done]:
         run, report = one_seed(gb, settings, args.steps, seed, x, args.n_eval, args.framework)
@@ -93,12 +109,7 @@ def main(argv=None) -> None:
         runs.append(run)
         print(f"seed {seed}: score {run['classifier_score'][0]:.3f}  FD {run['fd']:.3g}  "
               f"recall {run['recall']:.3f}  classes {run['classes']}  ({run['train_s']:.0f} s)", flush=True)
-        provenance.write_json_atomic(args.out, {
-            **provenance.record(), "complete": set(args.seeds) <= {r["seed"] for r in runs},
-            "framework": args.framework,
-            "threads": args.threads, "data": data, "n_eval": args.n_eval, "fail_below": args.fail_below,
-            "reference": report.note(), "config": recipe,
-            "real_reference": {key: report["real"][key] for key in METRICS}, "runs": runs})
+        write_results(args, recipe, data, runs, report.note(), {key: report["real"][key] for key in METRICS})
 
 
 if __name__ == "__main__":

@@ -22,12 +22,12 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from pathlib import Path
 
 import ganbook
 from ganbook import evaluate, provenance
 from ganbook.data import scale
 from ganbook.data.registry import training_digits
+import results_file  # same folder
 from mnist_quality import METRICS, make_config, parse_set, scores, set_threads  # same folder
 
 
@@ -67,14 +67,7 @@ def one_seed(gb, settings: dict, steps: int, seed: int, x, n_eval: int, framewor
 
 def read_results(path: str, config: dict, framework: str, n_eval: int) -> dict | None:
     """The results file at `path` if it holds the same recipe; None if there is none; else an error."""
-    if not Path(path).exists():
-        return None
-    old = json.loads(Path(path).read_text())
-    same = (old.get("framework"), old.get("n_eval"), old.get("config")) == (framework, n_eval, config)
-    if not same:
-        raise SystemExit(f"{path} holds runs of another recipe (framework, n_eval or config differ); "
-                         "give another --out, or drop --resume and --merge to start afresh")
-    return old
+    return results_file.read_results(path, {"framework": framework, "n_eval": n_eval, "config": config})
 
 
 def write_results(args, recipe: dict, data: str, runs: list[dict], reference: str, real: dict) -> None:
@@ -93,9 +86,9 @@ def main(argv=None) -> None:
     settings = parse_set(args.set)
     # The recipe: every run's config with its seed left out, as --out stores and reads it back.
     recipe = json.loads(json.dumps({**make_config({**settings, "seed": 0}, args.steps).to_dict(), "seed": None}))
-    files = [args.out] * (args.resume or bool(args.merge)) + args.merge
+    files = results_file.files_to_read(args.out, args.resume, args.merge)
     found = [r for r in (read_results(f, recipe, args.framework, args.n_eval) for f in files) if r]
-    runs = list({run["seed"]: run for old in found for run in old["runs"]}.values())
+    runs = results_file.merge_runs(found, key=lambda run: run["seed"])
     done = {run["seed"] for run in runs}
     if done:
         print(f"seeds {sorted(done)} are already in {', '.join(files)}", flush=True)

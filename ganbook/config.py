@@ -43,7 +43,8 @@ class TrainConfig:
         DCGANOptions(n_classes=10) makes the DCGAN class-conditional (fit(x, y)).
         Ignored, with `dataset`, when the Trainer is given its own networks.
     dataset: a registered data set (ganbook.data.registry): "mnist", "ring",
-        "grid", "bimodal", or one added with register_dataset. Its shape sizes
+        "grid", "bimodal", "stacked_mnist" (chapter 7), or one added with
+        register_dataset. Its shape sizes
         the networks; its range is checked when fit gets the data.
     loss: "nonsaturating", "minimax" (saturating G loss), "lsgan", "wgan" or "hinge".
     gp_weight: WGAN-GP gradient penalty weight (10 in the paper); 0 disables.

@@ -18,6 +18,7 @@ import numpy as np
 
 from ganbook.data.arrays import scale
 from ganbook.data.mnist import load_mnist, local_folder
+from ganbook.data.stacked import N_EVAL, N_MODES, N_TRAIN, stack_digits
 from ganbook.data.toy import mixture
 
 TOY_SAMPLES = 100_000
@@ -55,6 +56,15 @@ def _load_mnist(split, root, seed):
     return scale(images)[..., None], labels
 
 
+def _load_stacked_mnist(split, root, seed):
+    """Stacked MNIST (ganbook.data.stacked) from the split's digits, drawn with `seed`:
+    N_TRAIN (128,000) stacked images for "train" and "all", N_EVAL (26,000) of the
+    test digits for "test"; x (n, 28, 28, 3) in [-1, 1], y the modes (n,) in [0, 1000)."""
+    images, labels = load_mnist(split, root=root)
+    stacked, modes = stack_digits(images, labels, N_EVAL if split == "test" else N_TRAIN, seed)
+    return scale(stacked), modes
+
+
 def _mixture_loader(name: str) -> Loader:
     def load(split, root, seed):
         x, _, _ = mixture(name, TOY_SAMPLES, seed=seed)
@@ -73,6 +83,9 @@ def register_dataset(spec: DatasetSpec) -> DatasetSpec:
 
 register_dataset(DatasetSpec("mnist", (28, 28, 1), bounded=True, n_classes=10, load=_load_mnist,
                              evaluator="mnist"))
+# No evaluator: ganbook.evaluate scores one-channel digits; ganbook.eval.stacked scores these.
+register_dataset(DatasetSpec("stacked_mnist", (28, 28, 3), bounded=True, n_classes=N_MODES,
+                             load=_load_stacked_mnist))
 register_dataset(DatasetSpec("ring", (2,), bounded=False, n_classes=0, load=_mixture_loader("ring")))
 register_dataset(DatasetSpec("grid", (2,), bounded=False, n_classes=0, load=_mixture_loader("grid")))
 register_dataset(DatasetSpec("bimodal", (1,), bounded=False, n_classes=0, load=_mixture_loader("bimodal")))

@@ -160,7 +160,8 @@ def mnist_seeds_table(record: dict) -> str:
                   f"{record['data']}; {record['n_eval']:,} samples scored per run. {record['reference']} "
                   f"Failed runs (a class missing, or a score below {record['fail_below']:g}): "
                   f"{failed} of {len(record['runs'])}. {record['hardware']['machine']}, "
-                  f"{record['threads']} CPU thread(s) per run; {_versions(record)}; measured "
+                  f"{record['threads']} CPU thread(s) per run (training times are wall-clock and "
+                  f"grow with what else the machine runs); {_versions(record)}; measured "
                   f"{record['date'][:10]}.{status} " + _commands(record)]
     return "\n".join(lines) + "\n"
 
@@ -322,6 +323,8 @@ TABLES = {
     ROOT / "experiments" / "results" / "mnist_cdcgan-torch.json": (BOOK / "04_mnist" / "cdcgan_quality_torch.md",
                                                                    mnist_quality_table),
     ROOT / "experiments" / "results" / "mnist_mlp-tf.json": (BOOK / "04_mnist" / "mlp_seeds_tf.md", mnist_seeds_table),
+    ROOT / "experiments" / "results" / "mnist_mlp-torch.json": (BOOK / "04_mnist" / "mlp_seeds_torch.md",
+                                                                mnist_seeds_table),
     ROOT / "experiments" / "results" / "augmentation-torch.json": (BOOK / "05_applications" / "augmentation_table.md",
                                                                    augmentation_table),
     ROOT / "experiments" / "results" / "superres-torch.json": (BOOK / "05_applications" / "superres_table.md",

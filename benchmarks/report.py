@@ -275,7 +275,7 @@ def stacked_mnist_table(record: dict) -> str:
     """Stacked MNIST (experiments/stacked_mnist.py): per recipe, the modes covered (of 1,000)
     and KL(q || uniform) of the modes' histogram, mean ± standard error over seeds, both
     recomputed from the stored histograms; then the published numbers and the real-data floor."""
-    from ganbook.data.stacked import kl_from_uniform, modes_covered
+    from ganbook.eval.stacked import histogram_scores
 
     published = (("DCGAN", 99, 3.40), ("Unrolled GAN", 48.7, 4.32), ("VEEGAN", 150, 2.95), ("PacDCGAN2", 1000, 0.06))
     lines = ["| recipe or source | steps | seeds | modes (of 1,000) | KL to uniform | mean training time (s) |",
@@ -283,16 +283,18 @@ def stacked_mnist_table(record: dict) -> str:
     for name in dict.fromkeys(run["recipe"] for run in record["runs"]):
         group = [run for run in record["runs"] if run["recipe"] == name]
         row = {}
-        row["modes_mean"], row["modes_se"] = mean_se(modes_covered(run["histogram"]) for run in group)
-        row["kl_mean"], row["kl_se"] = mean_se(kl_from_uniform(run["histogram"]) for run in group)
+        scores = [histogram_scores(run["histogram"]) for run in group]
+        row["modes_mean"], row["modes_se"] = mean_se(s["modes"] for s in scores)
+        row["kl_mean"], row["kl_se"] = mean_se(s["kl"] for s in scores)
         steps = "/".join(f"{s:,}" for s in sorted({run["steps"] for run in group}))
         lines.append(f"| ganbook: {name} | {steps} | {len(group)} | {_mean_se(row, 'modes', 1, 1)} "
                      f"| {_mean_se(row, 'kl', 1, 3)} | {sum(run['train_s'] for run in group) / len(group):.0f} |")
     for source, modes, kl in published:
         lines.append(f"| published: {source} (Lin et al. 2018, Table 3) | - | - | {modes:g} | {kl:.2f} | - |")
     floor = record["real_floor"]
+    real = histogram_scores(floor["histogram"])
     lines.append(f"| real-data floor: {floor['n']:,} stacked test digits | - | - "
-                 f"| {modes_covered(floor['histogram'])} | {kl_from_uniform(floor['histogram']):.3f} | - |")
+                 f"| {real['modes']} | {real['kl']:.3f} | - |")
     configs = record["configs"]
     base = configs.get("ns")  # the base recipe; the others are read as changes from it
     settings = ("ns: changes from `TrainConfig`'s defaults; the others: changes from ns" if base

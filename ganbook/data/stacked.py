@@ -4,10 +4,9 @@ PacGAN (Lin et al. 2018), framework-free (NumPy only).
 A stacked image puts three MNIST digits, drawn uniformly at random with
 replacement, into its red, green and blue channels: (28, 28, 3). Its mode is
 100 * a + 10 * b + c for the digits' labels (a, b, c), so there are 1,000 modes.
-A generator is scored by classifying each channel of its samples
-(ganbook.eval.stacked), which gives a mode per sample, and by the histogram of
-those modes: how many modes it covers (`modes_covered`) and how far the
-histogram is from uniform (`kl_from_uniform`). PacGAN trains on 128,000 stacked
+A generator is scored by classifying each channel of its samples, which gives a
+mode per sample, and by the histogram of those modes (ganbook.eval.stacked).
+PacGAN trains on 128,000 stacked
 images (`N_TRAIN`) and scores 26,000 samples (`N_EVAL`).
 """
 from __future__ import annotations
@@ -65,40 +64,3 @@ def stack_digits(images, labels, n: int, seed: int) -> tuple[np.ndarray, np.ndar
     for channel in range(3):  # one channel at a time: no (n, 3, 28, 28) intermediate
         stacked[..., channel] = images[idx[:, channel]]
     return stacked, digits_to_modes(labels[idx])
-
-
-def mode_histogram(modes) -> np.ndarray:
-    """How many samples fall in each mode: integer modes (n,) in [0, 1000) -> int64 (1000,)."""
-    modes = np.asarray(modes)
-    if modes.ndim != 1 or not np.issubdtype(modes.dtype, np.integer):
-        raise ValueError(f"modes must be integers of shape (n,), got {modes.dtype} {modes.shape}")
-    if len(modes) and (modes.min() < 0 or modes.max() >= N_MODES):
-        raise ValueError(f"modes must lie in [0, {N_MODES}), got {modes.min()}..{modes.max()}")
-    return np.bincount(modes.astype(np.int64), minlength=N_MODES)
-
-
-def _check_histogram(histogram) -> np.ndarray:
-    """histogram as int64 (1000,) counts >= 0 with at least one sample, or a ValueError."""
-    h = np.asarray(histogram)
-    if h.shape != (N_MODES,):
-        raise ValueError(f"histogram must have shape ({N_MODES},), one count per mode, got {h.shape}")
-    if not (np.issubdtype(h.dtype, np.integer) or (np.isfinite(h).all() and (h == np.round(h)).all())):
-        raise ValueError("histogram must hold whole-number counts")
-    h = h.astype(np.int64)
-    if h.min() < 0 or h.sum() == 0:
-        raise ValueError("histogram must hold counts >= 0 and at least one sample")
-    return h
-
-
-def modes_covered(histogram) -> int:
-    """Modes with at least one sample: counts (1000,) -> int in [1, 1000]."""
-    return int((_check_histogram(histogram) > 0).sum())
-
-
-def kl_from_uniform(histogram) -> float:
-    """KL(q || uniform) = sum q log(q * 1000) over modes with q > 0 (natural log), for
-    q = counts / their sum: counts (1000,) -> float in [0, log 1000 = 6.908].
-    0 when every mode has the same count, log 1000 when one mode has them all."""
-    h = _check_histogram(histogram)
-    q = h[h > 0] / h.sum()
-    return max(float((q * np.log(q * N_MODES)).sum()), 0.0)

@@ -113,8 +113,9 @@ def _framework_of_model(obj) -> str | None:
     return fw
 
 
-def _available_framework() -> str:
-    """The backend for NumPy samples: one already imported, else the first that imports."""
+def default_framework() -> str:
+    """The backend that scores NumPy samples: "torch" or "tf", whichever is already
+    imported, else the first that imports; an ImportError if neither is installed."""
     for fw, module in (("torch", "torch"), ("tf", "tensorflow")):
         if module in sys.modules:
             return fw
@@ -132,7 +133,7 @@ def _choose_framework(source, framework: str | None) -> str:
     if framework is not None and framework not in BACKENDS:
         raise ValueError(f"framework must be one of {BACKENDS} or None, got {framework!r}")
     if isinstance(source, np.ndarray):
-        return framework or _available_framework()
+        return framework or default_framework()
     fw = _framework_of_model(source)
     if fw is None:
         raise TypeError(
@@ -144,10 +145,12 @@ def _choose_framework(source, framework: str | None) -> str:
     return fw
 
 
-def _classifier(gb, fw: str):
-    if ("model", fw) not in _CACHE:
-        _CACHE["model", fw] = gb.load_classifier()
-    return _CACHE["model", fw]
+def book_classifier(framework: str):
+    """The book's MNIST classifier in a backend ("torch" or "tf"), loaded once and kept:
+    the model that `evaluate` and the Stacked MNIST scores classify with."""
+    if ("model", framework) not in _CACHE:
+        _CACHE["model", framework] = backend(framework).load_classifier()
+    return _CACHE["model", framework]
 
 
 def _reference(gb, fw: str, root, batch_size: int) -> dict:
@@ -158,7 +161,7 @@ def _reference(gb, fw: str, root, batch_size: int) -> dict:
     key = ("reference", fw, str(root or os.environ.get("GANBOOK_DATA") or "cache"))
     if key not in _CACHE:
         images, _ = spec.reference_digits(root)
-        _, feats = gb.classify(_classifier(gb, fw), scale(images), batch_size)
+        _, feats = gb.classify(book_classifier(fw), scale(images), batch_size)
         _CACHE[key] = {"feats": feats, "rows": {}}
     return _CACHE[key]
 
@@ -214,7 +217,7 @@ def _real_row(gb, fw: str, reference: dict, n: int, k: int, root, batch_size: in
     n = min(n, spec.N_REAL)
     if (n, k) not in reference["rows"]:
         images, labels = spec.real_digits(n, root)
-        logits, feats = gb.classify(_classifier(gb, fw), scale(images), batch_size)
+        logits, feats = gb.classify(book_classifier(fw), scale(images), batch_size)
         reference["rows"][n, k] = _row(logits, feats, reference["feats"], 0, k, labels)
     return copy.deepcopy(reference["rows"][n, k])
 
@@ -256,7 +259,7 @@ def evaluate(source, n: int = 5000, seed: int = 0, framework: str | None = None,
         what = type(source).__name__
     samples = _check_samples(samples, k)
     reference = _reference(gb, fw, root, batch_size)
-    logits, feats = gb.classify(_classifier(gb, fw), samples, batch_size)
+    logits, feats = gb.classify(book_classifier(fw), samples, batch_size)
     ref = reference["feats"]
     real = _real_row(gb, fw, reference, len(samples), k, root, batch_size)
     return Report(

@@ -58,13 +58,24 @@ def _positive_int(name: str, value, minimum: int = 1) -> int:
     return int(value)
 
 
-def _reverse_kl(counts: np.ndarray) -> float:
-    """KL(q || uniform) of the histogram q = counts / sum: 0 if even, log k if one bin."""
+def kl_from_uniform(counts) -> float:
+    """How far a histogram is from uniform, as PacGAN and VEEGAN report mode collapse.
+
+    counts: (k,) counts >= 0, one per class or mode. Returns KL(q || uniform) =
+    sum_i q_i log(k q_i) for q = counts / counts.sum() (natural log, 0 log 0 = 0):
+    a float in [0, log k], 0 when every bin has the same count, log k when one bin
+    has them all, and NaN when there are no counts at all.
+    """
+    counts = np.asarray(counts)
+    if counts.ndim != 1 or len(counts) == 0:
+        raise ValueError(f"counts must be a histogram of shape (k,) with k >= 1, got shape {counts.shape}")
+    if not (np.issubdtype(counts.dtype, np.number) and np.isfinite(counts).all() and counts.min() >= 0):
+        raise ValueError("counts must be finite numbers >= 0")
     total = counts.sum()
     if total == 0:
         return float("nan")
     q = counts / total
-    return float(xlogy(q, q * len(counts)).sum())
+    return max(float(xlogy(q, q * len(counts)).sum()), 0.0)
 
 
 # --------------------------------------------------------------------------- #
@@ -319,7 +330,7 @@ def class_coverage(labels_or_probs, n_classes: int = 10) -> dict:
         raise ValueError(f"labels_or_probs must be (n,) labels or (n, n_classes) "
                          f"probabilities, got shape {x.shape}")
     counts = np.bincount(labels, minlength=n_classes)
-    return {"classes": int((counts > 0).sum()), "reverse_kl": _reverse_kl(counts),
+    return {"classes": int((counts > 0).sum()), "reverse_kl": kl_from_uniform(counts),
             "histogram": counts, "n": len(labels)}
 
 
@@ -350,7 +361,7 @@ def mode_coverage(samples, centers, std: float) -> dict:
     good = np.sqrt(d2[np.arange(len(samples)), nearest]) <= 3 * std
     counts = np.bincount(nearest[good], minlength=len(centers))
     return {"modes": int((counts > 0).sum()), "high_quality": float(good.mean()),
-            "reverse_kl": _reverse_kl(counts), "n": len(samples)}
+            "reverse_kl": kl_from_uniform(counts), "n": len(samples)}
 
 
 def mean_se(values) -> tuple[float, float]:

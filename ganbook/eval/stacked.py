@@ -6,7 +6,9 @@ Each channel of a sample is classified by the book's MNIST classifier (the one
 (a, b, c) and the mode 100 a + 10 b + c. `classify_channels` does this with any
 `predict` function and is framework-free; `stacked_modes` runs it with the
 classifier of a backend (the backends' `load_classifier` and `classify`);
-`score_modes` turns modes into the benchmark's numbers.
+`score_modes` turns modes into the benchmark's numbers: how many modes the
+histogram covers (`modes_covered`) and how far it is from uniform
+(ganbook.eval.metrics.kl_from_uniform).
 
 Importing this module imports neither PyTorch nor TensorFlow.
 """
@@ -18,8 +20,9 @@ import numpy as np
 
 from ganbook.backend import backend
 from ganbook.data.arrays import map_batches
-from ganbook.data.stacked import digits_to_modes, kl_from_uniform, mode_histogram, modes_covered
-from ganbook.eval.evaluation import _available_framework, _classifier  # evaluate's choice and cache
+from ganbook.data.stacked import N_MODES, digits_to_modes
+from ganbook.eval.evaluation import book_classifier, default_framework
+from ganbook.eval.metrics import kl_from_uniform
 
 SAMPLE_SHAPE = (28, 28, 3)
 
@@ -72,9 +75,9 @@ def stacked_modes(samples, framework: str | None = None, batch_size: int = 1000)
     The classifier is loaded once per backend and kept (shared with ganbook.evaluate).
     Returns int64 modes (N,) in [0, 1000).
     """
-    fw = framework or _available_framework()
+    fw = framework or default_framework()
     gb = backend(fw)  # a ValueError for a name other than "torch" or "tf"
-    model = _classifier(gb, fw)
+    model = book_classifier(fw)
 
     def predict(images):
         logits, _ = gb.classify(model, images, batch_size)
@@ -83,10 +86,44 @@ def stacked_modes(samples, framework: str | None = None, batch_size: int = 1000)
     return classify_channels(samples, predict, batch_size)
 
 
+def mode_histogram(modes) -> np.ndarray:
+    """How many samples fall in each mode: integer modes (n,) in [0, 1000) -> int64 (1000,)."""
+    modes = np.asarray(modes)
+    if modes.ndim != 1 or not np.issubdtype(modes.dtype, np.integer):
+        raise ValueError(f"modes must be integers of shape (n,), got {modes.dtype} {modes.shape}")
+    if len(modes) and (modes.min() < 0 or modes.max() >= N_MODES):
+        raise ValueError(f"modes must lie in [0, {N_MODES}), got {modes.min()}..{modes.max()}")
+    return np.bincount(modes.astype(np.int64), minlength=N_MODES)
+
+
+def _check_histogram(histogram) -> np.ndarray:
+    """histogram as int64 (1000,) counts >= 0 with at least one sample, or a ValueError."""
+    h = np.asarray(histogram)
+    if h.shape != (N_MODES,):
+        raise ValueError(f"histogram must have shape ({N_MODES},), one count per mode, got {h.shape}")
+    if not (np.issubdtype(h.dtype, np.integer) or (np.isfinite(h).all() and (h == np.round(h)).all())):
+        raise ValueError("histogram must hold whole-number counts")
+    h = h.astype(np.int64)
+    if h.min() < 0 or h.sum() == 0:
+        raise ValueError("histogram must hold counts >= 0 and at least one sample")
+    return h
+
+
+def modes_covered(histogram) -> int:
+    """Modes with at least one sample: counts (1000,) -> int in [1, 1000]."""
+    return int((_check_histogram(histogram) > 0).sum())
+
+
+def histogram_scores(histogram) -> dict:
+    """A mode histogram's scores: counts (1000,) -> dict with modes (covered, int in
+    [1, 1000]) and kl (KL(q || uniform) of q = counts / sum, natural log, in [0, log 1000])."""
+    h = _check_histogram(histogram)
+    return {"modes": int((h > 0).sum()), "kl": kl_from_uniform(h)}
+
+
 def score_modes(modes) -> dict:
     """The benchmark's numbers for modes (n,) in [0, 1000): dict with modes (covered,
     int in [1, 1000]), kl (KL(q || uniform) of their histogram q, natural log, in
     [0, log 1000]), histogram (list of 1000 ints) and n."""
     histogram = mode_histogram(modes)
-    return {"modes": modes_covered(histogram), "kl": kl_from_uniform(histogram),
-            "histogram": histogram.tolist(), "n": int(histogram.sum())}
+    return {**histogram_scores(histogram), "histogram": histogram.tolist(), "n": int(histogram.sum())}

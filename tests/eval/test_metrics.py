@@ -12,6 +12,7 @@ from ganbook.eval.metrics import (
     frechet_distance,
     frechet_distance_from_moments,
     kid,
+    kl_from_uniform,
     mode_coverage,
     precision_recall,
 )
@@ -284,6 +285,23 @@ def test_precision_recall_bad_input():
 
 # --------------------------------------------------------------------------- #
 # class and mode coverage
+
+
+def test_kl_from_uniform_against_hand_computed_values():
+    assert kl_from_uniform(np.full(7, 3)) == pytest.approx(0.0, abs=1e-12)
+    assert kl_from_uniform([0, 0, 5, 0]) == pytest.approx(math.log(4))
+    # q = (3/4, 1/4, 0): 3/4 log(9/4) + 1/4 log(3/4)
+    assert kl_from_uniform([3, 1, 0]) == pytest.approx(0.75 * math.log(2.25) + 0.25 * math.log(0.75))
+    assert math.isnan(kl_from_uniform(np.zeros(5)))
+
+
+@pytest.mark.parametrize("counts, match", [
+    (np.ones((2, 2)), r"shape \(k,\)"), ([], r"shape \(k,\)"),
+    ([1, -1], "finite numbers >= 0"), ([1, np.nan], "finite numbers >= 0"), (["a"], "finite numbers >= 0"),
+])
+def test_kl_from_uniform_bad_input(counts, match):
+    with pytest.raises(ValueError, match=match):
+        kl_from_uniform(counts)
 
 
 def test_class_coverage_uniform_collapsed_and_partial():

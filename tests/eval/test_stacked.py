@@ -9,9 +9,10 @@ import pytest
 
 from ganbook.config import TrainConfig
 from ganbook.data import registry
-from ganbook.data.stacked import (N_EVAL, N_MODES, N_TRAIN, digits_to_modes, kl_from_uniform, mode_histogram,
-                                  modes_covered, stack_digits)
-from ganbook.eval.stacked import classify_channels, score_modes, stacked_modes
+from ganbook.data.stacked import N_EVAL, N_MODES, N_TRAIN, digits_to_modes, stack_digits
+from ganbook.eval.metrics import kl_from_uniform
+from ganbook.eval.stacked import (classify_channels, histogram_scores, mode_histogram, modes_covered, score_modes,
+                                  stacked_modes)
 from ganbook.nets.options import model_arguments
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,8 +65,9 @@ def test_the_mode_of_a_triple():
     (lambda im, lb: mode_histogram([3, 1000]), r"modes must lie in \[0, 1000\)"),
     (lambda im, lb: mode_histogram([1.5]), "modes must be integers"),
     (lambda im, lb: modes_covered(np.ones(10)), r"histogram must have shape \(1000,\)"),
-    (lambda im, lb: kl_from_uniform(np.zeros(1000)), "at least one sample"),
-    (lambda im, lb: kl_from_uniform(-np.ones(1000)), "counts >= 0"),
+    (lambda im, lb: histogram_scores(np.zeros(1000)), "at least one sample"),
+    (lambda im, lb: histogram_scores(-np.ones(1000)), "counts >= 0"),
+    (lambda im, lb: histogram_scores(np.full(1000, 0.5)), "whole-number counts"),
 ])
 def test_bad_input_is_refused_with_a_clear_error(call, match):
     images, labels = numbered_digits(20)
@@ -86,6 +88,7 @@ def test_histogram_modes_and_kl_against_hand_computed_values():
     # q = (3/4, 1/4) on two modes: 3/4 log(750) + 1/4 log(250)
     two = mode_histogram(np.array([5, 5, 5, 900]))
     assert kl_from_uniform(two) == pytest.approx(0.75 * math.log(750) + 0.25 * math.log(250))
+    assert histogram_scores(two) == {"modes": 2, "kl": kl_from_uniform(two)}
     assert score_modes(np.array([5, 5, 5, 900])) == {"modes": 2, "kl": kl_from_uniform(two),
                                                      "histogram": two.tolist(), "n": 4}
 

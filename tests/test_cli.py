@@ -72,7 +72,7 @@ def _config(*args) -> TrainConfig:
      "augment='translation' moves images; model 'mlp' takes them flattened"),
     ([*TRAIN, "--model", "dcgan", "--g-hidden", "64", "64"],
      "--g-hidden: not an option of model 'dcgan'; its options: --dropout --spectral-norm --widths "
-     "--dense --batchnorm --n-classes"),
+     "--dense --batchnorm --n-classes --g-widths"),
     ([*TRAIN, "--dataset", "ring", "--n-classes", "10"],
      "--n-classes: not an option of model 'toy'; its options: --g-hidden --d-hidden --spectral-norm"),
     ([*TRAIN, "--n-classes", "-1"], "n_classes must be an integer >= 0"),
@@ -109,8 +109,9 @@ def test_flags_reach_the_config():
     assert (config.sync_batchnorm, config.seed, config.latent_dim) == (True, 0, 8)
     assert config.model == DCGANOptions()  # TrainConfig's default model
     model = _config("--dense", "1024", "--batchnorm", "--n-classes", "10", "--dropout", "0",
-                    "--widths", "32", "64").model
-    assert model == DCGANOptions(dense=1024, batchnorm=True, n_classes=10, dropout=0.0, widths=(32, 64))
+                    "--widths", "32", "64", "--g-widths", "64", "32", "16").model
+    assert model == DCGANOptions(dense=1024, batchnorm=True, n_classes=10, dropout=0.0, widths=(32, 64),
+                                 g_widths=(64, 32, 16))
     toy = _config("--model", "toy", "--dataset", "grid", "--g-hidden", "400", "400", "400", "--spectral-norm").model
     assert toy == ToyOptions(g_hidden=(400, 400, 400), spectral_norm=True)
 

@@ -9,3 +9,11 @@ def check_image_size(image_size: int) -> None:
     """The DCGAN upsamples twice by 2: its images' side must be a multiple of 4."""
     if image_size % 4:
         raise ValueError(f"image_size must be a multiple of 4 (28, 32, 64), got {image_size}")
+
+
+def check_widths(widths, count: int, name: str = "widths") -> tuple[int, ...]:
+    """widths as a tuple of `count` positive ints (channels per layer), or a ValueError."""
+    widths = tuple(widths)
+    if len(widths) != count or not all(isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in widths):
+        raise ValueError(f"{name} must be {count} positive integers (channels per layer), got {widths!r}")
+    return widths

@@ -113,10 +113,11 @@ class DCGANOptions(ModelOptions):
     flat: ClassVar[bool] = False
     dropout: float = 0.3
     spectral_norm: bool = False
-    widths: tuple[int, int] = (64, 128)
+    widths: tuple[int, int] = (64, 128)  # D's two convolutions
     dense: int = 0
     batchnorm: bool = False
     n_classes: int = 0
+    g_widths: tuple[int, int, int] = (256, 128, 64)  # G's three hidden stages
 
     def check_data(self, shape, dataset):
         super().check_data(shape, dataset)
@@ -126,7 +127,7 @@ class DCGANOptions(ModelOptions):
 
     def arguments(self, latent_dim, shape, pack=1):
         size, channels = shape[0], shape[2]
-        g = dict(latent_dim=latent_dim, channels=channels, image_size=size)
+        g = dict(latent_dim=latent_dim, channels=channels, image_size=size, widths=self.g_widths)
         d = dict(channels=channels * pack, image_size=size, dropout=self.dropout,
                  spectral_norm=self.spectral_norm, widths=self.widths, dense=self.dense,
                  batchnorm=self.batchnorm)

@@ -10,7 +10,7 @@ import numpy as np
 from keras import layers
 
 from ganbook.latent import class_cdf, cycling_labels
-from ganbook.nets.constants import BN_EPS, EMBED_STD, SLOPE, check_image_size
+from ganbook.nets.constants import BN_EPS, EMBED_STD, SLOPE, check_image_size, check_widths
 from ganbook.nets.options import build_networks
 from ganbook.nets.protocol import latent_dim_of, n_classes_of
 
@@ -122,11 +122,13 @@ class DCGANGenerator(keras.Model):
     The TensorFlow tutorial's MNIST generator: Dense(s*s*256, no bias) -> BN ->
     LeakyReLU -> ConvT(128, 5, 1) -> BN -> LeakyReLU -> ConvT(64, 5, 2) -> BN ->
     LeakyReLU -> ConvT(channels, 5, 2) -> tanh, with s = image_size / 4.
+    `widths` sets the channels (256, 128, 64) of the three hidden stages.
     """
 
-    def __init__(self, latent_dim=100, channels=1, image_size=28):
+    def __init__(self, latent_dim=100, channels=1, image_size=28, widths=(256, 128, 64)):
         super().__init__()
         check_image_size(image_size)
+        w0, w1, w2 = self.widths = check_widths(widths, 3)
         self.latent_dim, s = latent_dim, image_size // 4
 
         def up(c_out, stride, activation=None):
@@ -135,10 +137,10 @@ class DCGANGenerator(keras.Model):
 
         self.net = keras.Sequential([
             keras.Input((latent_dim,)),
-            layers.Dense(s * s * 256, use_bias=False, kernel_initializer=_init("dcgan")),
-            _bn(), layers.LeakyReLU(SLOPE), layers.Reshape((s, s, 256)),
-            up(128, 1), _bn(), layers.LeakyReLU(SLOPE),
-            up(64, 2), _bn(), layers.LeakyReLU(SLOPE),
+            layers.Dense(s * s * w0, use_bias=False, kernel_initializer=_init("dcgan")),
+            _bn(), layers.LeakyReLU(SLOPE), layers.Reshape((s, s, w0)),
+            up(w1, 1), _bn(), layers.LeakyReLU(SLOPE),
+            up(w2, 2), _bn(), layers.LeakyReLU(SLOPE),
             up(channels, 2, "tanh"),
         ])
 
@@ -257,11 +259,13 @@ class ConditionalDiscriminator(_ProjectionDiscriminator):
 class ConditionalDCGANGenerator(_LabelledGenerator):
     """(z (N, latent_dim), labels (N,)) -> images (N, image_size, image_size, channels) in [-1, 1].
 
-    The label's learned embedding is concatenated to z, then a DCGANGenerator.
+    The label's learned embedding is concatenated to z, then a DCGANGenerator (of `widths`).
     """
 
-    def __init__(self, latent_dim=100, n_classes=10, channels=1, image_size=28, embed_dim=50):
-        super().__init__(latent_dim, n_classes, embed_dim, lambda d: DCGANGenerator(d, channels, image_size))
+    def __init__(self, latent_dim=100, n_classes=10, channels=1, image_size=28, embed_dim=50,
+                 widths=(256, 128, 64)):
+        super().__init__(latent_dim, n_classes, embed_dim,
+                         lambda d: DCGANGenerator(d, channels, image_size, widths))
 
 
 class ConditionalDCGANDiscriminator(_ProjectionDiscriminator):

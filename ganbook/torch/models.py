@@ -10,7 +10,7 @@ from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm as _sn
 
 from ganbook.latent import class_cdf
-from ganbook.nets.constants import BN_EPS, EMBED_STD, SLOPE, check_image_size
+from ganbook.nets.constants import BN_EPS, EMBED_STD, SLOPE, check_image_size, check_widths
 from ganbook.nets.options import build_networks
 from ganbook.nets.protocol import latent_dim_of, n_classes_of
 from ganbook.torch.sampling import evaluating
@@ -93,15 +93,17 @@ class DCGANGenerator(nn.Module):
     The TensorFlow tutorial's MNIST generator: Dense(s*s*256, no bias) -> BN ->
     LeakyReLU -> ConvT(128, 5, 1) -> BN -> LeakyReLU -> ConvT(64, 5, 2) -> BN ->
     LeakyReLU -> ConvT(channels, 5, 2) -> tanh, with s = image_size / 4.
+    `widths` sets the channels (256, 128, 64) of the three hidden stages.
     """
 
-    def __init__(self, latent_dim=100, channels=1, image_size=28):
+    def __init__(self, latent_dim=100, channels=1, image_size=28, widths=(256, 128, 64)):
         super().__init__()
         check_image_size(image_size)
+        w0, w1, w2 = self.widths = check_widths(widths, 3)
         self.latent_dim, self.base = latent_dim, image_size // 4
         self.project = nn.Sequential(
-            nn.Linear(latent_dim, self.base * self.base * 256, bias=False),
-            nn.BatchNorm1d(self.base * self.base * 256, eps=BN_EPS, momentum=BN_MOMENTUM),
+            nn.Linear(latent_dim, self.base * self.base * w0, bias=False),
+            nn.BatchNorm1d(self.base * self.base * w0, eps=BN_EPS, momentum=BN_MOMENTUM),
             nn.LeakyReLU(SLOPE),
         )
 
@@ -110,14 +112,14 @@ class DCGANGenerator(nn.Module):
                                       output_padding=stride - 1, bias=False)
 
         self.net = nn.Sequential(
-            up(256, 128, 1), nn.BatchNorm2d(128, eps=BN_EPS, momentum=BN_MOMENTUM), nn.LeakyReLU(SLOPE),
-            up(128, 64, 2), nn.BatchNorm2d(64, eps=BN_EPS, momentum=BN_MOMENTUM), nn.LeakyReLU(SLOPE),
-            up(64, channels, 2), nn.Tanh(),
+            up(w0, w1, 1), nn.BatchNorm2d(w1, eps=BN_EPS, momentum=BN_MOMENTUM), nn.LeakyReLU(SLOPE),
+            up(w1, w2, 2), nn.BatchNorm2d(w2, eps=BN_EPS, momentum=BN_MOMENTUM), nn.LeakyReLU(SLOPE),
+            up(w2, channels, 2), nn.Tanh(),
         )
         dcgan_init(self)
 
     def forward(self, z):
-        h = self.project(z).view(-1, self.base, self.base, 256).permute(0, 3, 1, 2)
+        h = self.project(z).view(-1, self.base, self.base, self.widths[0]).permute(0, 3, 1, 2)
         return self.net(h)
 
 
@@ -227,11 +229,13 @@ class ConditionalDiscriminator(_ProjectionDiscriminator):
 class ConditionalDCGANGenerator(_LabelledGenerator):
     """(z (N, latent_dim), labels (N,)) -> images (N, channels, image_size, image_size) in [-1, 1].
 
-    The label's learned embedding is concatenated to z, then a DCGANGenerator.
+    The label's learned embedding is concatenated to z, then a DCGANGenerator (of `widths`).
     """
 
-    def __init__(self, latent_dim=100, n_classes=10, channels=1, image_size=28, embed_dim=50):
-        super().__init__(latent_dim, n_classes, embed_dim, lambda d: DCGANGenerator(d, channels, image_size))
+    def __init__(self, latent_dim=100, n_classes=10, channels=1, image_size=28, embed_dim=50,
+                 widths=(256, 128, 64)):
+        super().__init__(latent_dim, n_classes, embed_dim,
+                         lambda d: DCGANGenerator(d, channels, image_size, widths))
 
 
 class ConditionalDCGANDiscriminator(_ProjectionDiscriminator):

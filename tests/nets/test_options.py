@@ -13,7 +13,7 @@ def test_a_name_means_the_defaults_and_round_trips():
     assert config.model == DCGANOptions()
     again = TrainConfig.from_dict(config.to_dict())
     assert again == config and again.to_dict()["model"] == {"name": "dcgan", **dataclasses.asdict(DCGANOptions())
-                                                            | {"widths": [64, 128]}}
+                                                            | {"widths": [64, 128], "g_widths": [256, 128, 64]}}
 
 
 def test_options_are_typed_and_checked():
@@ -33,12 +33,13 @@ def test_one_name_per_setting():
     assert {k: args.d_kwargs[k] for k in ("dense", "batchnorm", "dropout", "widths")} == dict(
         dense=16, batchnorm=True, dropout=0.1, widths=(8, 16))
     assert model_arguments(TrainConfig(model=DCGANOptions(n_classes=5))).networks == "conditional_dcgan"
+    assert model_arguments(TrainConfig(model=DCGANOptions(g_widths=(32, 16, 8)))).g_kwargs["widths"] == (32, 16, 8)
 
 
 def test_shapes_come_from_the_data_set():
     assert model_arguments(TrainConfig(model="mlp")).g_kwargs["out_dim"] == 784
     args = model_arguments(TrainConfig(), shape=(32, 32, 3))
-    assert args.g_kwargs == dict(latent_dim=100, channels=3, image_size=32)
+    assert args.g_kwargs == dict(latent_dim=100, channels=3, image_size=32, widths=(256, 128, 64))
     with pytest.raises(ValueError, match="side is a multiple of 4"):
         model_arguments(TrainConfig(), shape=(30, 30, 3))
     with pytest.raises(ValueError, match="model 'toy' is for 1-D/2-D points"):

@@ -132,6 +132,8 @@ CONFIGS = [
     dict(model=MLPOptions(g_batchnorm=True), dataset="mnist"),
     dict(model=DCGANOptions(spectral_norm=True), dataset="mnist"),
     dict(model=DCGANOptions(widths=(128, 256), dropout=0.0), dataset="mnist"),
+    dict(model=DCGANOptions(g_widths=(64, 32, 16), widths=(16, 32)), dataset="stacked_mnist"),
+    dict(model=DCGANOptions(g_widths=(32, 16, 8), n_classes=10), dataset="mnist"),
     dict(model=DCGANOptions(dense=256, spectral_norm=True), dataset="mnist"),
     dict(model=DCGANOptions(dense=256, batchnorm=True, dropout=0.0), dataset="mnist"),
     dict(model=DCGANOptions(batchnorm=True), dataset="mnist"),
@@ -292,6 +294,13 @@ def test_bad_image_size():
     for gb in (gt, gf):
         with pytest.raises(ValueError, match="image_size must be a multiple of 4 \\(28, 32, 64\\), got 30"):
             gb.DCGANGenerator(image_size=30)
+
+
+@pytest.mark.parametrize("widths", [(64, 32), (64, 32, 0), (64, 32.0, 16), (True, 32, 16)])
+def test_bad_generator_widths(widths):
+    for gb in (gt, gf):
+        with pytest.raises(ValueError, match=r"widths must be 3 positive integers \(channels per layer\)"):
+            gb.DCGANGenerator(widths=widths)
 
 
 def test_dcgan_init_statistics():

@@ -271,6 +271,9 @@ def superres_table(record: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+STACKED_SEEDS = 3  # the Stacked MNIST protocol: every recipe over three seeds
+
+
 def stacked_mnist_table(record: dict) -> str:
     """Stacked MNIST (experiments/stacked_mnist.py): per recipe, the modes covered (of 1,000)
     and KL(q || uniform) of the modes' histogram, mean ± standard error over seeds, both
@@ -301,7 +304,11 @@ def stacked_mnist_table(record: dict) -> str:
                 else "changes from `TrainConfig`'s defaults")
     recipes = "; ".join(f"{name}: {_config_change(cfg, base if base and name != 'ns' else {})}"
                         for name, cfg in configs.items())
-    status = "" if record["complete"] else " Incomplete: the runs above are those done so far."
+    seeds = {name: len({run["seed"] for run in record["runs"] if run["recipe"] == name}) for name in configs}
+    short = sorted(name for name, n in seeds.items() if n < STACKED_SEEDS)
+    status = (f" Incomplete: {', '.join(short)} ha{'s' if len(short) == 1 else 've'} fewer than the protocol's "
+              f"{STACKED_SEEDS} seeds so far." if short else "")
+    status += "" if record["complete"] else " The last call stopped before its planned runs were done."
     lines += ["", f"ganbook rows: {FRAMEWORK_NAMES[record['framework']]}, mean ± standard error over seeds; "
                   f"{record['n_samples']:,} samples per run (noise seed {record['eval_seed']}), each channel "
                   "classified by the book's MNIST classifier; modes and KL recomputed from the stored "
@@ -331,6 +338,8 @@ TABLES = {
                                                                    augmentation_table),
     ROOT / "experiments" / "results" / "superres-torch.json": (BOOK / "05_applications" / "superres_table.md",
                                                                superres_table),
+    ROOT / "experiments" / "results" / "stacked_mnist-torch.json": (BOOK / "07_objectives" / "stacked_mnist_table.md",
+                                                                    stacked_mnist_table),
 }
 
 

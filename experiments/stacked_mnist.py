@@ -1,7 +1,7 @@
 """Stacked MNIST: how many of its 1,000 modes the chapter 4 DCGAN covers under several recipes.
 
     GANBOOK_DATA=../shared/data python experiments/stacked_mnist.py --framework torch \
-        --recipes ns,pack2,wgan-gp,sn-hinge,r1 --seeds 0,1,2 --steps 10000 \
+        --recipes ns,pack2,wgan-gp,sn-hinge,r1 --seeds 0,1,2 --threads 2 \
         --out experiments/results/stacked_mnist-torch.json
 
 The benchmark of VEEGAN (Srivastava et al. 2017) and PacGAN (Lin et al. 2018,
@@ -42,36 +42,42 @@ from ganbook.nets.options import DCGANOptions
 import results_file  # same folder
 from mnist_quality import set_threads  # same folder
 
-# The chapter 4 DCGAN (book/04_mnist/dcgan, experiments/README.md), unconditional.
-MODEL = DCGANOptions(dense=1024, batchnorm=True, dropout=0.0)
-BASE = dict(dataset="stacked_mnist", batch_size=64, lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999), ema=0.999,
+# A narrower chapter 4 DCGAN (book/04_mnist/dcgan), unconditional: half of G's channels and
+# half of D's, without D's dense layer, so that a run fits about 15 minutes on a 2-core CPU
+# (the papers' Stacked MNIST networks are small too: Metz et al. shrink D to 1/4 or 1/2).
+MODEL = DCGANOptions(g_widths=(128, 64, 32), widths=(32, 64), dense=0, batchnorm=True, dropout=0.0)
+BASE = dict(dataset="stacked_mnist", steps=5_000, batch_size=64, lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999), ema=0.999,
             progress=False, log_every=100)
 # Each recipe: TrainConfig fields changed from BASE; "model": DCGAN options changed from MODEL.
 RECIPES = {
     "ns": {},  # the base: non-saturating loss
-    # PacGAN: D judges 2 samples at once. batch_size counts samples, so D sees 32 packed pairs.
-    "pack2": {"pack": 2},
+    # PacGAN: D judges 2 samples at once. batch_size counts samples, so 128 keeps D's batch at
+    # 64 (packed) examples, as the base's.
+    "pack2": {"pack": 2, "batch_size": 128},
     # Gulrajani et al. 2017, Adam (0.5, 0.9) as their MNIST code; no batch norm in D, which would
-    # mix the samples of a batch into each other's gradient penalty.
-    "wgan-gp": {"loss": "wgan", "gp_weight": 10.0, "n_critic": 5, "lr_g": 1e-4, "lr_d": 1e-4,
+    # mix the samples of a batch into each other's gradient penalty. Five critic steps per G step
+    # make a step about five times dearer: 1,500 G steps (7,500 critic steps) fit the same time.
+    "wgan-gp": {"loss": "wgan", "gp_weight": 10.0, "n_critic": 5, "lr_g": 1e-4, "lr_d": 1e-4, "steps": 1_500,
                 "betas": (0.5, 0.9), "model": {"batchnorm": False}},
     # Miyato et al. 2018: spectral norm in D (instead of batch norm), hinge loss.
     "sn-hinge": {"loss": "hinge", "model": {"spectral_norm": True, "batchnorm": False}},
-    # Mescheder et al. 2018: R1 penalty on real data, gamma 10.
-    "r1": {"r1_weight": 10.0},
+    # Mescheder et al. 2018: R1 penalty on real data, gamma 10; no batch norm in D, which would
+    # make each real image's gradient depend on the rest of its batch.
+    "r1": {"r1_weight": 10.0, "model": {"batchnorm": False}},
 }
 EVAL_SEED = 12345  # noise seed of the scored samples, the same for every run
 FLOOR_SEED = 0  # which test digits are stacked for the real-data floor
 
 
-def recipe_config(name: str, seed: int, steps: int) -> TrainConfig:
-    """The TrainConfig of recipe `name` with `seed`, for `steps` generator steps."""
+def recipe_config(name: str, seed: int, steps: int | None = None) -> TrainConfig:
+    """The TrainConfig of recipe `name` with `seed`, for `steps` generator steps (None: the recipe's)."""
     changes = dict(RECIPES[name])
     model = dataclasses.replace(MODEL, **changes.pop("model", {}))
-    return TrainConfig(**{**BASE, **changes, "model": model, "seed": seed, "steps": steps})
+    steps = {"steps": steps} if steps is not None else {}
+    return TrainConfig(**{**BASE, **changes, "model": model, "seed": seed, **steps})
 
 
-def recipe_record(name: str, steps: int) -> dict:
+def recipe_record(name: str, steps: int | None) -> dict:
     """The recipe's config as JSON with its seed left out, as --out stores and reads it back."""
     return json.loads(json.dumps({**recipe_config(name, 0, steps).to_dict(), "seed": None}))
 
@@ -81,7 +87,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--framework", choices=("torch", "tf"), required=True)
     p.add_argument("--recipes", default=",".join(RECIPES), help=f"comma-separated, from {list(RECIPES)}")
     p.add_argument("--seeds", default="0,1,2", help="comma-separated, e.g. 0,1,2")
-    p.add_argument("--steps", type=int, default=10_000, help="generator steps per run")
+    p.add_argument("--steps", type=int, default=None,
+                   help="generator steps per run (default: each recipe's, 5,000 but 1,500 for wgan-gp)")
     p.add_argument("--n-samples", type=int, default=N_EVAL, help="samples scored per run, and stacked test digits")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out", default=None, help="default: experiments/results/stacked_mnist-<framework>.json")
@@ -96,7 +103,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     unknown = sorted(set(args.recipes) - set(RECIPES))
     if unknown:
         p.error(f"unknown recipes {unknown}; choose from {list(RECIPES)}")
-    if not args.recipes or not args.seeds or args.steps < 1 or args.n_samples < 1:
+    if not args.recipes or not args.seeds or (args.steps is not None and args.steps < 1) or args.n_samples < 1:
         p.error("give at least one recipe and one seed, and positive --steps and --n-samples")
     return args
 

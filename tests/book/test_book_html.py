@@ -94,6 +94,25 @@ def test_markdown_tables_render_as_tables(page):
     assert "| metric |" not in text and "|---" not in text, f"{page} shows a Markdown table as text"
 
 
+# A textbook keeps no lab log: no project-internal goals, no revision history, no
+# description of the machines it was built on. (Provenance stays in result files and
+# the captions rendered from them.)
+LAB_LOG = [
+    r"\bthe book's (goal|target)\b",
+    r"\bin the previous run\b",
+    r"\bbefore these changes\b",
+    r"\bmachines? this book was built on\b",
+    r"\bnot measured yet\b",
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_reads_like_a_textbook(page):
+    text = re.sub(r"<[^>]+>", " ", _page(page))  # the words, not the markup
+    found = [m.group(0) for pattern in LAB_LOG for m in re.finditer(pattern, text, re.IGNORECASE)]
+    assert not found, f"{page} reads like a lab log: {found}"
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_loads_nothing_from_the_internet(page):
     """Scripts and stylesheets are the site's own; pages with math use its MathJax."""
